@@ -1,0 +1,213 @@
+package dev.hark.cli;
+
+import dev.hark.avro.AudioChunk;
+import dev.hark.avro.DeadLetter;
+import dev.hark.avro.LabelScore;
+import dev.hark.avro.Prediction;
+import dev.hark.avro.wire.WireFormat;
+import dev.hark.client.ChunkProducer;
+import dev.hark.client.KafkaClients;
+import dev.hark.data.DemoStreams;
+import dev.hark.data.StreamComposer;
+import dev.hark.job.HarkJob;
+import dev.hark.job.JobSettings;
+import dev.hark.job.LocalFlink;
+import dev.hark.kafka.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the job end to end on this machine: an embedded Kafka broker (127.0.0.1) and a local Flink.",
+                "Streams sample speech into the audio topic in real time, prints each prediction as it arrives,",
+                "and stops by itself when the sample audio is done (or after --duration) with a summary."})
+final class DemoCommand implements Callable<Integer> {
+    private static final int CHUNK_MILLIS = 100;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Stop after this many seconds (default: when every prediction of the sample audio has arrived).")
+    Integer durationSeconds;
+
+    @Option(names = "--fast", description = "Send the sample audio as fast as possible instead of in real time.")
+    boolean fast;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Mixin
+    JobOptions job;
+
+    @Override
+    public Integer call() throws Exception {
+        if (durationSeconds != null && durationSeconds < 1) {
+            throw new HarkCli.UserError("--duration must be at least 1 second, got " + durationSeconds);
+        }
+        if (parallelism < 1) {
+            throw new HarkCli.UserError("--parallelism must be at least 1, got " + parallelism);
+        }
+        List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
+        System.out.println("hark demo: starting an embedded Kafka broker on 127.0.0.1 ...");
+        long began = System.nanoTime();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic(job.audioTopic, 3);
+            kafka.createTopic(job.predictionsTopic, 3);
+            kafka.createTopic(job.deadLetterTopic, 1);
+            Configuration conf = job.toConfiguration(LocalFlink.loopbackConfiguration(), kafka.bootstrapServers());
+            conf.set(dev.hark.job.HarkOptions.STARTING_OFFSETS, "earliest");
+            JobSettings settings = JobSettings.from(conf);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            System.out.printf("broker %s up; starting the Flink job with model %s v%s (%s) ...%n",
+                    kafka.bootstrapServers(), settings.contract().name(), settings.contract().version(), job.model);
+            JobClient client = HarkJob.start(env, conf);
+
+            Map<String, Integer> expected = new HashMap<>();
+            dev.hark.audio.SlidingWindows windows = new dev.hark.audio.SlidingWindows(
+                    settings.contract().windowFrames(), settings.hopFrames(), settings.contract().features().nMels());
+            int total = 0;
+            for (DemoStreams.Loaded s : streams) {
+                int n = windows.windowCount(settings.contract().features().frameCount(s.audio().samples().length));
+                expected.put(s.stream().id(), n);
+                total += n;
+            }
+            long streamStart = System.currentTimeMillis() + 1000;
+            AtomicReference<Throwable> producerError = new AtomicReference<>();
+            Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), streams, streamStart, producerError),
+                    "hark-demo-producer");
+            producer.setDaemon(true);
+            producer.start();
+            System.out.printf("streaming %d sample streams (%s) to '%s' %s; expecting %d predictions%n%n",
+                    streams.size(), String.join(", ", expected.keySet()), job.audioTopic,
+                    fast ? "as fast as possible" : "in real time", total);
+
+            Summary summary = consume(kafka.bootstrapServers(), streams, settings, streamStart, total, producerError);
+            client.cancel().get();
+            summary.print(total, (System.nanoTime() - began) / 1e9);
+            if (producerError.get() != null) {
+                throw new IllegalStateException("producing the sample audio failed: " + producerError.get().getMessage());
+            }
+            return summary.received == total ? 0 : 1;
+        }
+    }
+
+    private void produce(String bootstrap, List<DemoStreams.Loaded> streams, long startMillis,
+                         AtomicReference<Throwable> error) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+            // One malformed record first, to show that bad input goes to the dead-letter topic and nothing stops.
+            producer.send(new ProducerRecord<>(job.audioTopic, "broken-mic".getBytes(StandardCharsets.UTF_8),
+                    "this is not an Avro AudioChunk".getBytes(StandardCharsets.UTF_8)));
+            List<List<AudioChunk>> chunked = new ArrayList<>();
+            int longest = 0;
+            for (DemoStreams.Loaded s : streams) {
+                int rate = s.audio().sampleRate();
+                List<AudioChunk> chunks = ChunkProducer.chunks(s.stream().id(), s.audio().samples(), rate,
+                        rate * CHUNK_MILLIS / 1000, startMillis);
+                chunked.add(chunks);
+                longest = Math.max(longest, chunks.size());
+            }
+            for (int i = 0; i < longest; i++) {
+                if (!fast) {
+                    long due = startMillis + (long) (i + 1) * CHUNK_MILLIS; // a chunk leaves once it has been "recorded"
+                    long wait = due - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                }
+                for (List<AudioChunk> chunks : chunked) {
+                    if (i < chunks.size()) {
+                        producer.send(ChunkProducer.record(job.audioTopic, chunks.get(i)));
+                    }
+                }
+                producer.flush();
+            }
+        } catch (Throwable t) {
+            error.set(t);
+        }
+    }
+
+    private Summary consume(String bootstrap, List<DemoStreams.Loaded> streams, JobSettings settings, long streamStart,
+                            int total, AtomicReference<Throwable> producerError) throws Exception {
+        Map<String, List<String>> slots = new HashMap<>();
+        for (DemoStreams.Loaded s : streams) {
+            slots.put(s.stream().id(), s.stream().slots());
+        }
+        List<String> labels = settings.contract().labels();
+        int rate = settings.contract().features().sampleRate();
+        long deadline = durationSeconds == null ? Long.MAX_VALUE : System.currentTimeMillis() + durationSeconds * 1000L;
+        long idleLimit = System.currentTimeMillis() + 180_000; // nothing at all for 3 minutes: give up
+        Summary summary = new Summary();
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap)) {
+            consumer.subscribe(List.of(job.predictionsTopic, job.deadLetterTopic));
+            while (summary.received < total && System.currentTimeMillis() < deadline
+                    && System.currentTimeMillis() < idleLimit && producerError.get() == null) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    idleLimit = System.currentTimeMillis() + 180_000;
+                    if (record.topic().equals(job.deadLetterTopic)) {
+                        DeadLetter d = WireFormat.decode(record.value(), DeadLetter.getDecoder(), "DeadLetter");
+                        summary.deadLetters++;
+                        System.out.printf("dead letter  %s[%d]@%d  %s: %s%n", d.getSourceTopic(), d.getSourcePartition(),
+                                d.getSourceOffset(), d.getReason(), d.getMessage());
+                        continue;
+                    }
+                    Prediction p = WireFormat.decode(record.value(), Prediction.getDecoder(), "Prediction");
+                    summary.received++;
+                    long offsetMillis = p.getWindowStart().toEpochMilli() - streamStart;
+                    LabelScore top = p.getTop().get(0);
+                    String verdict = "";
+                    long startSample = offsetMillis * rate / 1000;
+                    List<String> streamSlots = slots.get(p.getStreamId());
+                    if (offsetMillis % 1000 == 0 && streamSlots != null && offsetMillis / 1000 < streamSlots.size()) {
+                        String want = StreamComposer.expectedLabel(streamSlots.get((int) (startSample / rate)), labels);
+                        boolean right = want.equals(top.getLabel());
+                        summary.aligned++;
+                        summary.alignedRight += right ? 1 : 0;
+                        verdict = right ? "   (spoken: " + want + ", right)" : "   (spoken: " + want + ", WRONG)";
+                    }
+                    long latency = System.currentTimeMillis() - p.getWindowEnd().toEpochMilli();
+                    summary.latencies.add(latency);
+                    System.out.printf(Locale.ROOT, "%-8s window %2d  %5.1f-%4.1f s  %-10s %.2f   next %-10s %.2f  latency %4d ms%s%n",
+                            p.getStreamId(), p.getWindowIndex(), offsetMillis / 1000.0,
+                            (p.getWindowEnd().toEpochMilli() - streamStart) / 1000.0, top.getLabel(), top.getScore(),
+                            p.getTop().size() > 1 ? p.getTop().get(1).getLabel() : "-",
+                            p.getTop().size() > 1 ? p.getTop().get(1).getScore() : 0f, latency, verdict);
+                }
+            }
+        }
+        return summary;
+    }
+
+    private static final class Summary {
+        int received;
+        int deadLetters;
+        int aligned;
+        int alignedRight;
+        final List<Long> latencies = new ArrayList<>();
+
+        void print(int expected, double seconds) {
+            latencies.sort(Long::compare);
+            System.out.printf(Locale.ROOT, "%nsummary: %d of %d predictions in %.1f s; %d dead letter(s);"
+                            + " windows aligned with a spoken slot: %d of %d classified as spoken",
+                    received, expected, seconds, deadLetters, alignedRight, aligned);
+            if (!latencies.isEmpty()) {
+                System.out.printf(Locale.ROOT, "; latency after window end: median %d ms, max %d ms",
+                        latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1));
+            }
+            System.out.println();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.hark.job;
+
+import dev.hark.avro.DeadLetter;
+import dev.hark.avro.Prediction;
+import dev.hark.job.ingest.RawRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The hark job: a source of raw Kafka records, the pipeline, and the prediction and dead-letter sinks. */
+public final class HarkJob {
+    public static final String JOB_NAME = "hark audio classification";
+
+    private HarkJob() {
+    }
+
+    /** Adds the whole job to {@code env}; source and sinks are passed in so tests can choose them. */
+    public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
+                              Sink<Prediction> predictions, Sink<DeadLetter> deadLetters, JobSettings settings) {
+        HarkPipeline.Outputs outputs = HarkPipeline.build(
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka audio chunks").uid("audio-source"),
+                settings);
+        outputs.predictions().sinkTo(predictions).uid("predictions-sink").name("Kafka predictions");
+        outputs.deadLetters().sinkTo(deadLetters).uid("dead-letter-sink").name("Kafka dead letters");
+    }
+
+    /** Defines the job with Kafka from {@code config} and starts it without waiting for it to end. */
+    public static JobClient start(StreamExecutionEnvironment env, ReadableConfig config) throws Exception {
+        JobSettings settings = JobSettings.from(config);
+        define(env, KafkaWiring.audioSource(config), KafkaWiring.predictionSink(config),
+                KafkaWiring.deadLetterSink(config), settings);
+        return env.executeAsync(JOB_NAME);
+    }
+
+    /** Entry point for {@code flink run}: the same options as {@code bin/hark run}. */
+    public static void main(String[] args) {
+        int exit = dev.hark.cli.HarkCli.commandLine().execute(prepend("run", args));
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.hark.job;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Every setting of the hark job, typed, with its default and what it does. */
+public final class HarkOptions {
+    private HarkOptions() {
+    }
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("hark.kafka.bootstrap-servers")
+            .stringType().noDefaultValue()
+            .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:9092.");
+
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("hark.kafka.group-id")
+            .stringType().defaultValue("hark")
+            .withDescription("Kafka consumer group id of the audio source.");
+
+    public static final ConfigOption<String> AUDIO_TOPIC = ConfigOptions.key("hark.topic.audio")
+            .stringType().defaultValue("audio-chunks")
+            .withDescription("Topic of AudioChunk records, keyed by stream id.");
+
+    public static final ConfigOption<String> PREDICTIONS_TOPIC = ConfigOptions.key("hark.topic.predictions")
+            .stringType().defaultValue("predictions")
+            .withDescription("Topic the job writes Prediction records to, keyed by stream id.");
+
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("hark.topic.dead-letters")
+            .stringType().defaultValue("audio-dead-letters")
+            .withDescription("Topic for DeadLetter records: input the job could not use, with the reason.");
+
+    public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("hark.model.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Folder with the SavedModel and its hark-model.json contract.");
+
+    public static final ConfigOption<Duration> WINDOW_HOP = ConfigOptions.key("hark.window.hop")
+            .durationType().defaultValue(Duration.ofMillis(500))
+            .withDescription("Time between the starts of consecutive windows. The window length itself is the"
+                    + " model's input size, read from its contract.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("hark.order.max-out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("How late a chunk may arrive in event time; a gap still open after this is skipped.");
+
+    public static final ConfigOption<Duration> SOURCE_IDLE_TIMEOUT = ConfigOptions.key("hark.source.idle-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("After this long without records, a partition no longer holds back event time.");
+
+    public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("hark.predictions.top-k")
+            .intType().defaultValue(0)
+            .withDescription("Labels per prediction, best first; 0 means all labels of the model.");
+
+    public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("hark.inference.intra-op-threads")
+            .intType().defaultValue(1)
+            .withDescription("TensorFlow threads per op in each inference subtask (0 = TensorFlow's default, all cores).");
+
+    public static final ConfigOption<Integer> MAX_CHUNK_BYTES = ConfigOptions.key("hark.ingest.max-chunk-bytes")
+            .intType().defaultValue(4 * 1024 * 1024)
+            .withDescription("Larger records go to the dead-letter topic as OVERSIZED_PAYLOAD.");
+
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("hark.kafka.starting-offsets")
+            .stringType().defaultValue("committed")
+            .withDescription("Where a new source starts: committed (the group's offsets, else earliest), earliest or latest.");
+
+    public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("hark.kafka.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop at the offsets that are latest when the job starts (for tests and batch runs).");
+}

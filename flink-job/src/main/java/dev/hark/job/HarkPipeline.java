@@ -1,0 +1,62 @@
+package dev.hark.job;
+
+import dev.hark.avro.DeadLetter;
+import dev.hark.avro.Prediction;
+import dev.hark.job.features.FeatureWindow;
+import dev.hark.job.features.FeatureWindower;
+import dev.hark.job.inference.InferenceFunction;
+import dev.hark.job.ingest.AudioChunkEvent;
+import dev.hark.job.ingest.ChunkDecoder;
+import dev.hark.job.ingest.RawRecord;
+import dev.hark.job.order.ChunkSequencer;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The stages between source and sinks: decode (bad records to dead letters) -> event time -> key by stream ->
+ * order -> log-mel frames and windows -> TensorFlow inference. Sources and sinks are the caller's, so tests run it
+ * on a MiniCluster with whatever they like.
+ */
+public final class HarkPipeline {
+    private HarkPipeline() {
+    }
+
+    /** The two outputs of the pipeline. */
+    public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters) {
+    }
+
+    public static Outputs build(DataStream<RawRecord> input, JobSettings settings) {
+        SingleOutputStreamOperator<AudioChunkEvent> decoded = input
+                .process(new ChunkDecoder(settings.contract().features().sampleRate(), settings.maxChunkBytes()))
+                .uid("decode-chunks").name("Decode audio chunks");
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(ChunkDecoder.DEAD_LETTERS);
+
+        DataStream<AudioChunkEvent> timed = decoded
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<AudioChunkEvent>forBoundedOutOfOrderness(Duration.ofMillis(settings.maxOutOfOrderMillis()))
+                        .withTimestampAssigner((chunk, ts) -> chunk.eventTime)
+                        .withIdleness(Duration.ofMillis(settings.sourceIdleMillis())))
+                .uid("chunk-event-time").name("Event time from chunks");
+
+        DataStream<AudioChunkEvent> ordered = timed
+                .keyBy(chunk -> chunk.streamId, Types.STRING)
+                .process(new ChunkSequencer(settings.maxOutOfOrderMillis()))
+                .uid("order-chunks").name("Order chunks per stream");
+
+        // Still partitioned by stream id: no second shuffle before the windower.
+        DataStream<FeatureWindow> windows = DataStreamUtils
+                .reinterpretAsKeyedStream(ordered, chunk -> chunk.streamId, Types.STRING)
+                .process(new FeatureWindower(settings.contract().features(), settings.contract().windowFrames(),
+                        settings.hopFrames()))
+                .uid("log-mel-windows").name("Log-mel frames and windows");
+
+        DataStream<Prediction> predictions = windows
+                .map(new InferenceFunction(settings.modelDir(), settings.topK(), settings.intraOpThreads()))
+                .uid("tensorflow-inference").name("TensorFlow inference");
+        return new Outputs(predictions, deadLetters);
+    }
+}

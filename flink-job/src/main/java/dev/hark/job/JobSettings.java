@@ -1,0 +1,45 @@
+package dev.hark.job;
+
+import dev.hark.model.ModelContract;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import org.apache.flink.configuration.ReadableConfig;
+
+/** The pipeline's settings, validated, with the model contract they were checked against. */
+public record JobSettings(
+        String modelDir,
+        ModelContract contract,
+        int hopFrames,
+        long maxOutOfOrderMillis,
+        long sourceIdleMillis,
+        int topK,
+        int intraOpThreads,
+        int maxChunkBytes) implements Serializable {
+
+    public static JobSettings from(ReadableConfig config) throws IOException {
+        String modelDir = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
+                "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
+        ModelContract contract = ModelContract.read(Path.of(modelDir));
+        long hopMillis = config.get(HarkOptions.WINDOW_HOP).toMillis();
+        int hopFrames = (int) Math.round(hopMillis / 1000.0 * contract.features().sampleRate()
+                / contract.features().hopLength());
+        if (hopFrames < 1) {
+            throw new IllegalArgumentException(HarkOptions.WINDOW_HOP.key() + " of " + hopMillis
+                    + " ms is shorter than one frame (" + 1000.0 * contract.features().hopLength()
+                    / contract.features().sampleRate() + " ms)");
+        }
+        int topK = config.get(HarkOptions.TOP_K);
+        if (topK < 0) {
+            throw new IllegalArgumentException(HarkOptions.TOP_K.key() + " must be 0 (all) or positive, got " + topK);
+        }
+        long maxOutOfOrder = config.get(HarkOptions.MAX_OUT_OF_ORDERNESS).toMillis();
+        if (maxOutOfOrder < 0) {
+            throw new IllegalArgumentException(HarkOptions.MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
+        }
+        return new JobSettings(Path.of(modelDir).toAbsolutePath().toString(), contract, hopFrames, maxOutOfOrder,
+                config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(),
+                topK == 0 ? contract.labels().size() : topK,
+                config.get(HarkOptions.INTRA_OP_THREADS), config.get(HarkOptions.MAX_CHUNK_BYTES));
+    }
+}

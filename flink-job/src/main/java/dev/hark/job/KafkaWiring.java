@@ -1,0 +1,75 @@
+package dev.hark.job;
+
+import dev.hark.avro.DeadLetter;
+import dev.hark.avro.Prediction;
+import dev.hark.avro.wire.WireFormat;
+import dev.hark.job.ingest.RawRecord;
+import dev.hark.job.ingest.RawRecordDeserializer;
+import dev.hark.job.sink.AvroRecordSerializer;
+import java.util.Properties;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Kafka source and sinks of the job, built from {@link HarkOptions}. */
+public final class KafkaWiring {
+    private KafkaWiring() {
+    }
+
+    public static String bootstrapServers(ReadableConfig config) {
+        return config.getOptional(HarkOptions.BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
+                "no Kafka: set " + HarkOptions.BOOTSTRAP_SERVERS.key() + " (--bootstrap-servers HOST:PORT)"));
+    }
+
+    public static KafkaSource<RawRecord> audioSource(ReadableConfig config) {
+        OffsetsInitializer start = switch (config.get(HarkOptions.STARTING_OFFSETS)) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default -> throw new IllegalArgumentException(HarkOptions.STARTING_OFFSETS.key()
+                    + " must be committed, earliest or latest, got " + config.get(HarkOptions.STARTING_OFFSETS));
+        };
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(bootstrapServers(config))
+                .setTopics(config.get(HarkOptions.AUDIO_TOPIC))
+                .setGroupId(config.get(HarkOptions.GROUP_ID))
+                .setStartingOffsets(start)
+                .setDeserializer(new RawRecordDeserializer());
+        if (config.get(HarkOptions.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    public static KafkaSink<Prediction> predictionSink(ReadableConfig config) {
+        return KafkaSink.<Prediction>builder()
+                .setBootstrapServers(bootstrapServers(config))
+                .setRecordSerializer(new AvroRecordSerializer<>(config.get(HarkOptions.PREDICTIONS_TOPIC),
+                        Prediction::getStreamId, p -> WireFormat.encode(p, Prediction.getEncoder())))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(producerProperties())
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(ReadableConfig config) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrapServers(config))
+                .setRecordSerializer(new AvroRecordSerializer<>(config.get(HarkOptions.DEAD_LETTER_TOPIC),
+                        d -> d.getSourceTopic() + "-" + d.getSourcePartition(),
+                        d -> WireFormat.encode(d, DeadLetter.getEncoder())))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(producerProperties())
+                .build();
+    }
+
+    private static Properties producerProperties() {
+        Properties props = new Properties();
+        props.setProperty("linger.ms", "5");
+        props.setProperty("compression.type", "lz4");
+        return props;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hark.job;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+
+/** Settings for an in-process Flink (demo, tests) that listens on 127.0.0.1 only. */
+public final class LocalFlink {
+    /** Upper bound on rescaling: fixes the key-group count so state can be restored at other parallelisms. */
+    public static final int MAX_PARALLELISM = 128;
+
+    private LocalFlink() {
+    }
+
+    public static Configuration loopbackConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
+        return conf;
+    }
+}

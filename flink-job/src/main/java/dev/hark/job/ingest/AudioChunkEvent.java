@@ -1,0 +1,22 @@
+package dev.hark.job.ingest;
+
+/** A decoded, validated chunk: mono float samples at the model's rate. */
+public class AudioChunkEvent {
+    public String streamId;
+    public long sequence;
+    /** Event time of the first sample (epoch ms). */
+    public long eventTime;
+    public int sampleRate;
+    public float[] samples;
+
+    public AudioChunkEvent() {
+    }
+
+    public AudioChunkEvent(String streamId, long sequence, long eventTime, int sampleRate, float[] samples) {
+        this.streamId = streamId;
+        this.sequence = sequence;
+        this.eventTime = eventTime;
+        this.sampleRate = sampleRate;
+        this.samples = samples;
+    }
+}

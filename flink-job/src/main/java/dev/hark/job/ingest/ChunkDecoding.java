@@ -1,0 +1,85 @@
+package dev.hark.job.ingest;
+
+import dev.hark.audio.InvalidAudioException;
+import dev.hark.audio.PcmDecoder;
+import dev.hark.audio.SampleFormat;
+import dev.hark.avro.AudioChunk;
+import dev.hark.avro.DeadLetter;
+import dev.hark.avro.wire.WireFormat;
+import java.nio.ByteBuffer;
+
+/** Decodes and validates one Kafka record into an {@link AudioChunkEvent}, or says why it cannot. No Flink here. */
+public final class ChunkDecoding {
+    private final int modelSampleRate;
+    private final int maxValueBytes;
+
+    public ChunkDecoding(int modelSampleRate, int maxValueBytes) {
+        this.modelSampleRate = modelSampleRate;
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    /** A record that cannot be used, with a reason code and a message. */
+    public static final class Rejected extends Exception {
+        private final String reason;
+
+        public Rejected(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    public AudioChunkEvent decode(RawRecord raw) throws Rejected {
+        if (raw.value != null && raw.value.length > maxValueBytes) {
+            throw new Rejected("OVERSIZED_PAYLOAD", "record of " + raw.value.length + " bytes exceeds the limit of "
+                    + maxValueBytes + " bytes; send shorter chunks");
+        }
+        AudioChunk chunk;
+        try {
+            chunk = WireFormat.decode(raw.value, AudioChunk.getDecoder(), "AudioChunk");
+        } catch (WireFormat.DecodeException e) {
+            throw new Rejected(e.failure().name(), e.getMessage());
+        }
+        if (chunk.getStreamId().isEmpty()) {
+            throw new Rejected("INVALID_CHUNK", "stream_id is empty");
+        }
+        if (chunk.getSequence() < 0) {
+            throw new Rejected("INVALID_CHUNK", "sequence " + chunk.getSequence() + " is negative");
+        }
+        if (chunk.getSampleRate() != modelSampleRate) {
+            throw new Rejected("UNSUPPORTED_SAMPLE_RATE", "sample rate " + chunk.getSampleRate()
+                    + " Hz differs from the model's " + modelSampleRate + " Hz; send " + modelSampleRate + " Hz audio");
+        }
+        ByteBuffer samples = chunk.getSamples();
+        byte[] bytes = new byte[samples.remaining()];
+        samples.duplicate().get(bytes);
+        SampleFormat format = switch (chunk.getEncoding()) {
+            case PCM_S16LE -> SampleFormat.PCM_S16LE;
+            case FLOAT32LE -> SampleFormat.FLOAT32LE;
+        };
+        try {
+            float[] mono = PcmDecoder.decodeMono(bytes, format, chunk.getChannels());
+            return new AudioChunkEvent(chunk.getStreamId(), chunk.getSequence(), chunk.getEventTime().toEpochMilli(),
+                    chunk.getSampleRate(), mono);
+        } catch (InvalidAudioException e) {
+            throw new Rejected(e.reason(), e.getMessage());
+        }
+    }
+
+    /** The dead letter for a rejected record. */
+    public static DeadLetter deadLetter(RawRecord raw, Rejected rejection, long nowMillis) {
+        return DeadLetter.newBuilder()
+                .setSourceTopic(raw.topic == null ? "" : raw.topic)
+                .setSourcePartition(raw.partition)
+                .setSourceOffset(raw.offset)
+                .setKey(raw.key == null ? null : ByteBuffer.wrap(raw.key))
+                .setValue(raw.value == null ? null : ByteBuffer.wrap(raw.value))
+                .setReason(rejection.reason())
+                .setMessage(rejection.getMessage())
+                .setTime(java.time.Instant.ofEpochMilli(nowMillis))
+                .build();
+    }
+}

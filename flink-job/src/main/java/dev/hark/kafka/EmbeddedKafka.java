@@ -1,0 +1,156 @@
+package dev.hark.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real Apache Kafka broker in KRaft mode (combined broker and controller) running in this JVM, listening on
+ * 127.0.0.1 only, on free ports, with its logs in a temporary folder removed on close. For the demo and the tests:
+ * no Docker needed.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private final Path logDir;
+    private final int brokerPort;
+    private final KafkaRaftServer server;
+
+    private EmbeddedKafka(Path logDir, int brokerPort, KafkaRaftServer server) {
+        this.logDir = logDir;
+        this.brokerPort = brokerPort;
+        this.server = server;
+    }
+
+    /** Formats a fresh log folder and starts the broker; returns once it accepts admin requests. */
+    public static EmbeddedKafka start() {
+        Path logDir = null;
+        try {
+            logDir = Files.createTempDirectory("hark-kafka-");
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            Properties props = new Properties();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+            props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("log.dirs", logDir.toString());
+            props.put("num.partitions", "1");
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("offsets.topic.num.partitions", "4");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("transaction.state.log.num.partitions", "4");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("group.initial.rebalance.delay.ms", "0");
+            props.put("auto.create.topics.enable", "false");
+            // Exactly-once sinks keep transactions open for a checkpoint interval; allow the usual 15 minutes.
+            props.put("transaction.max.timeout.ms", "900000");
+            Path config = logDir.resolve("server.properties");
+            try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+                props.store(out, "hark embedded broker");
+            }
+            ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
+            int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+                    config.toString()}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                throw new IllegalStateException("formatting the Kafka log folder failed: " + formatLog);
+            }
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            server.startup();
+            EmbeddedKafka kafka = new EmbeddedKafka(logDir, brokerPort, server);
+            kafka.awaitReady();
+            return kafka;
+        } catch (IOException e) {
+            deleteQuietly(logDir);
+            throw new UncheckedIOException("could not start the embedded Kafka broker", e);
+        }
+    }
+
+    /** {@code 127.0.0.1:<port>} */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    /** Creates topics (replication factor 1) if they do not exist yet. */
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create topic " + name, e.getCause());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topic " + name, e);
+        }
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try (Admin admin = admin()) {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        close();
+        throw new IllegalStateException("the embedded Kafka broker did not become ready in 60 s", last);
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        deleteQuietly(logDir);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a temp folder
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.hark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.avro.AudioChunk;
+import dev.hark.avro.DeadLetter;
+import dev.hark.avro.LabelScore;
+import dev.hark.avro.Prediction;
+import dev.hark.avro.SampleEncoding;
+import dev.hark.avro.wire.WireFormat;
+import dev.hark.client.ChunkProducer;
+import dev.hark.client.KafkaClients;
+import dev.hark.data.DemoStreams;
+import dev.hark.data.StreamComposer;
+import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.model.ModelContract;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job on a Flink MiniCluster against a real Kafka broker: known speech in (chunks reordered and
+ * duplicated in transit, plus malformed records), predictions and dead letters out.
+ */
+class HarkJobITCase {
+    static final Path MODEL = Path.of("..", "model-export", "models", "keywords");
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(LocalFlink.loopbackConfiguration())
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @Test
+    void classifiesKnownSpeechEndToEnd() throws Exception {
+        KAFKA.createTopic("audio", 3);
+        KAFKA.createTopic("predictions", 2);
+        KAFKA.createTopic("dead-letters", 1);
+        List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
+        ModelContract contract = ModelContract.read(MODEL);
+        long start = 1_750_000_000_000L;
+        int hopMillis = 1000;
+
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            int chunkSamples = 1300; // not a multiple of the hop: frames straddle chunks
+            for (DemoStreams.Loaded s : streams) {
+                List<AudioChunk> chunks = new ArrayList<>(ChunkProducer.chunks(s.stream().id(), s.audio().samples(),
+                        s.audio().sampleRate(), chunkSamples, start));
+                Collections.swap(chunks, 3, 4);          // out of order in transit
+                Collections.swap(chunks, 20, 22);
+                chunks.add(10, chunks.get(7));           // a duplicate
+                ChunkProducer.sendAll(producer, "audio", chunks);
+            }
+            producer.send(new ProducerRecord<>("audio", "junk".getBytes(), "not avro at all".getBytes()));
+            producer.send(ChunkProducer.record("audio", AudioChunk.newBuilder().setStreamId("cd-player").setSequence(0)
+                    .setEventTime(Instant.ofEpochMilli(start)).setSampleRate(44100).setChannels(2)
+                    .setEncoding(SampleEncoding.PCM_S16LE).setSamples(ByteBuffer.wrap(new byte[400])).build()));
+            producer.flush();
+        }
+
+        Configuration conf = new Configuration();
+        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        conf.set(HarkOptions.AUDIO_TOPIC, "audio");
+        conf.set(HarkOptions.PREDICTIONS_TOPIC, "predictions");
+        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "dead-letters");
+        conf.set(HarkOptions.MODEL_DIR, MODEL.toString());
+        conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(hopMillis));
+        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
+        conf.set(HarkOptions.BOUNDED, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        JobClient job = HarkJob.start(env, conf);
+        job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        Map<String, Integer> expected = new HashMap<>();
+        int total = 0;
+        for (DemoStreams.Loaded s : streams) {
+            int frames = contract.features().frameCount(s.audio().samples().length);
+            int n = (frames - contract.windowFrames()) / 100 + 1; // hop of 1 s = 100 frames
+            expected.put(s.stream().id(), n);
+            total += n;
+        }
+        List<Prediction> predictions = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
+            consumer.subscribe(List.of("predictions", "dead-letters"));
+            long deadline = System.currentTimeMillis() + 60_000;
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                    if (r.topic().equals("predictions")) {
+                        Prediction p = WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction");
+                        assertEquals(p.getStreamId(), new String(r.key()), "predictions are keyed by stream");
+                        predictions.add(p);
+                    } else {
+                        deadLetters.add(WireFormat.decode(r.value(), DeadLetter.getDecoder(), "DeadLetter"));
+                    }
+                }
+                if (predictions.size() >= total && deadLetters.size() >= 2 && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.currentTimeMillis() + 2000; // and nothing more should come
+                }
+            }
+        }
+
+        assertEquals(total, predictions.size(), "exactly one prediction per window");
+        assertEquals(List.of("NOT_SINGLE_OBJECT_ENCODED", "UNSUPPORTED_SAMPLE_RATE"),
+                deadLetters.stream().map(DeadLetter::getReason).sorted().toList());
+
+        int right = 0;
+        for (DemoStreams.Loaded s : streams) {
+            String id = s.stream().id();
+            List<Prediction> mine = predictions.stream().filter(p -> p.getStreamId().equals(id)).toList();
+            assertEquals(expected.get(id), mine.size(), id);
+            for (int i = 0; i < mine.size(); i++) {
+                Prediction p = mine.get(i);
+                assertEquals(i, p.getWindowIndex(), id + ": windows arrive in order");
+                assertEquals(start + i * (long) hopMillis, p.getWindowStart().toEpochMilli());
+                assertEquals(contract.name(), p.getModelName());
+                assertEquals(contract.labels().size(), p.getTop().size());
+                double sum = 0;
+                for (LabelScore score : p.getTop()) {
+                    assertTrue(contract.labels().contains(score.getLabel()), score.getLabel());
+                    sum += score.getScore();
+                }
+                assertEquals(1.0, sum, 1e-3, "softmax scores sum to one");
+                String spoken = StreamComposer.expectedLabel(s.stream().slots().get(i), contract.labels());
+                if (spoken.equals(p.getTop().get(0).getLabel())) {
+                    right++;
+                }
+            }
+        }
+        // Voices held out of training, clearly spoken: the model gets at least 9 in 10 slots right.
+        assertTrue(right >= 0.9 * total, right + " of " + total + " windows classified as spoken");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.hark.job.order;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hark.job.ingest.AudioChunkEvent;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ChunkSequencerTest {
+    private static final long MAX_OUT_OF_ORDER = 1000;
+    private KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, AudioChunkEvent> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ChunkSequencer(MAX_OUT_OF_ORDER),
+                c -> c.streamId, Types.STRING);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void send(String stream, long sequence) throws Exception {
+        long time = 10_000 + sequence * 100;
+        harness.processElement(new AudioChunkEvent(stream, sequence, time, 16000, new float[] {sequence}), time);
+    }
+
+    private List<String> emitted() {
+        return harness.extractOutputValues().stream().map(c -> c.streamId + c.sequence).toList();
+    }
+
+    @Test
+    void putsEachStreamInOrderAndKeepsNothingWaiting() throws Exception {
+        send("a", 1);
+        send("b", 0);
+        send("a", 2);
+        send("a", 0);
+        send("b", 2);
+        send("b", 1);
+        assertEquals(List.of("b0", "a0", "a1", "a2", "b1", "b2"), emitted());
+        // Only each stream's next expected sequence remains; the waiting chunks are gone.
+        assertEquals(2, harness.numKeyedStateEntries());
+        harness.processWatermark(20_000);
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(6, emitted().size());
+    }
+
+    @Test
+    void dropsDuplicatesAndLateChunks() throws Exception {
+        send("a", 0);
+        send("a", 0);
+        send("a", 2);
+        send("a", 2);
+        send("a", 1);
+        send("a", 1);
+        assertEquals(List.of("a0", "a1", "a2"), emitted());
+    }
+
+    @Test
+    void skipsAGapOnceEventTimeHasPassedIt() throws Exception {
+        send("a", 0);
+        send("a", 2);
+        send("a", 3);
+        assertEquals(List.of("a0"), emitted());
+        harness.processWatermark(10_200 + MAX_OUT_OF_ORDER - 1);
+        assertEquals(List.of("a0"), emitted());
+        harness.processWatermark(10_200 + MAX_OUT_OF_ORDER);
+        assertEquals(List.of("a0", "a2", "a3"), emitted());
+        send("a", 1); // too late now
+        assertEquals(3, emitted().size());
+        harness.processWatermark(Long.MAX_VALUE);
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(1, harness.numKeyedStateEntries());
+    }
+}

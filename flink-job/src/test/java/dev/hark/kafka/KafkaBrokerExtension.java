@@ -1,0 +1,72 @@
+package dev.hark.kafka;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * One real Kafka broker (KRaft) for a test class. With a Docker engine it is Testcontainers' Kafka; without one
+ * (our machines and CI) it is {@link EmbeddedKafka} in this JVM. Tests only see bootstrap servers. Force a choice
+ * with {@code -Dhark.test.kafka=embedded} or {@code =testcontainers}. Both listen on 127.0.0.1 only.
+ */
+public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+    private static final String IMAGE = "apache/kafka-native:4.1.1";
+    private EmbeddedKafka embedded;
+    private KafkaContainer container;
+    private String bootstrapServers;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        String choice = System.getProperty("hark.test.kafka", "auto");
+        boolean docker = switch (choice) {
+            case "embedded" -> false;
+            case "testcontainers" -> true;
+            default -> dockerAvailable();
+        };
+        if (docker) {
+            container = new KafkaContainer(IMAGE).withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                    .withPortBindings(new PortBinding(Ports.Binding.bindIp("127.0.0.1"), ExposedPort.tcp(9092))));
+            container.start();
+            bootstrapServers = container.getBootstrapServers();
+        } else {
+            embedded = EmbeddedKafka.start();
+            bootstrapServers = embedded.bootstrapServers();
+        }
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public void createTopic(String name, int partitions) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", bootstrapServers))) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1)))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topic " + name, e);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (embedded != null) {
+            embedded.close();
+        }
+        if (container != null) {
+            container.stop();
+        }
+    }
+}

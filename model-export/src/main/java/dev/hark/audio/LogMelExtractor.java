@@ -1,0 +1,83 @@
+package dev.hark.audio;
+
+import org.jtransforms.fft.FloatFFT_1D;
+
+/**
+ * Log-mel frames from mono float samples, the one implementation that training and serving share.
+ *
+ * <p>The window, the sparse filterbank and the FFT plan are computed once; frames reuse scratch buffers, so an
+ * instance is not thread-safe: use one per thread (one per Flink subtask).
+ */
+public final class LogMelExtractor {
+    private final FeatureSpec spec;
+    private final int windowOffset;
+    private final float[] window;
+    private final MelFilterbank filterbank;
+    private final FloatFFT_1D fft;
+    private final float[] fftBuffer;
+    private final float[] power;
+    private final float[] mel;
+
+    public LogMelExtractor(FeatureSpec spec) {
+        this.spec = spec;
+        this.windowOffset = (spec.nFft() - spec.winLength()) / 2;
+        this.window = periodicHann(spec.winLength());
+        this.filterbank = new MelFilterbank(spec);
+        this.fft = new FloatFFT_1D(spec.nFft());
+        this.fftBuffer = new float[spec.nFft()];
+        this.power = new float[spec.bins()];
+        this.mel = new float[spec.nMels()];
+    }
+
+    public FeatureSpec spec() {
+        return spec;
+    }
+
+    /** Periodic Hann window, w[j] = 0.5 - 0.5 cos(2 pi j / n), as torch.hann_window(n). */
+    public static float[] periodicHann(int n) {
+        float[] w = new float[n];
+        for (int j = 0; j < n; j++) {
+            w[j] = (float) (0.5 - 0.5 * Math.cos(2.0 * Math.PI * j / n));
+        }
+        return w;
+    }
+
+    /**
+     * Computes the frame that starts at {@code signal[start]} (it reads {@code signal[start .. start + nFft)}) and
+     * writes its {@code nMels} log-mel values to {@code out[outOffset ..]}.
+     */
+    public void frame(float[] signal, int start, float[] out, int outOffset) {
+        if (start < 0 || start + spec.nFft() > signal.length) {
+            throw new IndexOutOfBoundsException("frame at " + start + " needs " + spec.nFft() + " samples, signal has " + signal.length);
+        }
+        java.util.Arrays.fill(fftBuffer, 0f);
+        int base = start + windowOffset;
+        for (int j = 0; j < window.length; j++) {
+            fftBuffer[windowOffset + j] = signal[base + j] * window[j];
+        }
+        fft.realForward(fftBuffer);
+        int half = spec.nFft() / 2;
+        power[0] = fftBuffer[0] * fftBuffer[0];
+        power[half] = fftBuffer[1] * fftBuffer[1];
+        for (int k = 1; k < half; k++) {
+            float re = fftBuffer[2 * k];
+            float im = fftBuffer[2 * k + 1];
+            power[k] = re * re + im * im;
+        }
+        filterbank.apply(power, mel);
+        double offset = spec.logOffset();
+        for (int m = 0; m < mel.length; m++) {
+            out[outOffset + m] = (float) Math.log(mel[m] + offset);
+        }
+    }
+
+    /** All frames of a whole signal, flattened row-major: {@code [frames][nMels]}. */
+    public float[] extract(float[] signal) {
+        int frames = spec.frameCount(signal.length);
+        float[] out = new float[frames * spec.nMels()];
+        for (int i = 0; i < frames; i++) {
+            frame(signal, i * spec.hopLength(), out, i * spec.nMels());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.hark.data;
+
+import dev.hark.audio.PcmDecoder;
+import dev.hark.audio.SampleFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Speaks words with espeak-ng and converts them with sox to mono float samples at a given rate. Both are Debian
+ * packages ({@code apt-get install espeak-ng sox}).
+ */
+public final class SpeechSynthesizer {
+    /** The espeak-ng English voices (accents) that work on Debian without mbrola. */
+    public static final List<String> VOICES = List.of(
+            "en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp", "en-gb-x-gbcwmd", "en-029", "en-us-nyc");
+    /** Voice variants (speaker characteristics), exact file names under espeak-ng's voices/!v. */
+    public static final List<String> VARIANTS = List.of(
+            "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2", "f3", "f4", "f5",
+            "klatt", "klatt2", "klatt3", "Alex", "Andy", "annie", "belinda", "benjamin", "david", "edward",
+            "john", "linda", "max", "michel", "paul", "robert", "steph", "travis", "victor", "zac");
+
+    private final int sampleRate;
+
+    public SpeechSynthesizer(int sampleRate) {
+        this.sampleRate = sampleRate;
+    }
+
+    /** Checks that espeak-ng and sox run, with advice on how to install them if not. */
+    public static void requireTools() {
+        for (String tool : List.of("espeak-ng", "sox")) {
+            try {
+                Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(tool + " is not installed; install it with: sudo apt-get install espeak-ng sox");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking for " + tool);
+            }
+        }
+    }
+
+    /**
+     * @param voice   an entry of {@link #VOICES}
+     * @param variant an entry of {@link #VARIANTS}, or null for the plain voice
+     * @param wordsPerMinute espeak-ng speed (80..450)
+     * @param pitch   espeak-ng pitch (0..99)
+     */
+    public float[] speak(String text, String voice, String variant, int wordsPerMinute, int pitch) throws IOException {
+        String v = variant == null ? voice : voice + "+" + variant;
+        ProcessBuilder espeak = new ProcessBuilder("espeak-ng", "-v", v, "-s", Integer.toString(wordsPerMinute),
+                "-p", Integer.toString(pitch), "--stdout", text);
+        ProcessBuilder sox = new ProcessBuilder("sox", "-q", "-t", "wav", "-", "-t", "raw", "-r",
+                Integer.toString(sampleRate), "-c", "1", "-b", "16", "-e", "signed-integer", "-L", "-");
+        espeak.redirectError(ProcessBuilder.Redirect.DISCARD);
+        sox.redirectError(ProcessBuilder.Redirect.DISCARD);
+        List<Process> pipeline = ProcessBuilder.startPipeline(List.of(espeak, sox));
+        byte[] pcm;
+        try (InputStream out = pipeline.get(1).getInputStream()) {
+            pcm = out.readAllBytes();
+        }
+        try {
+            for (Process p : pipeline) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException("espeak-ng/sox timed out on '" + text + "'");
+                }
+                if (p.exitValue() != 0) {
+                    throw new IOException("speech synthesis failed for '" + text + "' with voice " + v
+                            + " (exit " + p.exitValue() + ")");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (pcm.length < 2) {
+            throw new IOException("espeak-ng produced no audio for '" + text + "' with voice " + v);
+        }
+        return PcmDecoder.decodeMono(pcm.length % 2 == 0 ? pcm : java.util.Arrays.copyOf(pcm, pcm.length - 1),
+                SampleFormat.PCM_S16LE, 1);
+    }
+
+    public int sampleRate() {
+        return sampleRate;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.hark.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Serves a hark model: owns the {@link SavedModelBundle}, opened in {@link #open()} and closed in {@link #close()},
+ * and scores batches of log-mel windows through the signature its contract names. Not thread-safe: one per task.
+ */
+public final class AudioClassifier implements AutoCloseable {
+    private final Path modelDir;
+    private final int intraOpThreads;
+    private final int interOpThreads;
+    private ModelContract contract;
+    private SavedModelBundle bundle;
+    private SessionFunction function;
+
+    /**
+     * @param intraOpThreads TensorFlow threads inside one op (0 = TensorFlow's default: all cores)
+     * @param interOpThreads TensorFlow threads across ops (0 = TensorFlow's default)
+     */
+    public AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads) {
+        this.modelDir = modelDir;
+        this.intraOpThreads = intraOpThreads;
+        this.interOpThreads = interOpThreads;
+    }
+
+    /** Reads the contract and loads the SavedModel. */
+    public AudioClassifier open() throws IOException {
+        if (bundle != null) {
+            throw new IllegalStateException("already open");
+        }
+        contract = ModelContract.read(modelDir);
+        if (!Files.isRegularFile(modelDir.resolve("saved_model.pb"))) {
+            throw new IOException("no saved_model.pb in " + modelDir);
+        }
+        ConfigProto config = ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(intraOpThreads)
+                .setInterOpParallelismThreads(interOpThreads)
+                .build();
+        bundle = SavedModelBundle.loader(modelDir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
+                .withConfigProto(config).load();
+        function = bundle.function(contract.signature());
+        var signature = function.signature();
+        if (!signature.inputNames().contains(contract.inputName())
+                || !signature.outputNames().contains(contract.outputName())) {
+            close();
+            throw new IOException("the SavedModel's signature '" + contract.signature() + "' has inputs "
+                    + signature.inputNames() + " and outputs " + signature.outputNames() + ", but the contract names "
+                    + contract.inputName() + " -> " + contract.outputName());
+        }
+        return this;
+    }
+
+    public ModelContract contract() {
+        requireOpen();
+        return contract;
+    }
+
+    /** Floats in one window: windowFrames x nMels. */
+    public int windowSize() {
+        requireOpen();
+        return contract.windowFrames() * contract.features().nMels();
+    }
+
+    /**
+     * Scores {@code batch} windows laid out one after another in {@code windows} ([batch][frames][mels]).
+     *
+     * @return scores [batch][labels]
+     */
+    public float[][] classify(float[] windows, int batch) {
+        requireOpen();
+        int size = windowSize();
+        if (batch < 1 || windows.length < batch * size) {
+            throw new IllegalArgumentException("need " + batch + " windows of " + size + " floats, got " + windows.length + " floats");
+        }
+        int labels = contract.labels().size();
+        float[] flat = new float[batch * labels];
+        Shape shape = Shape.of(batch, contract.windowFrames(), contract.features().nMels());
+        try (TFloat32 input = TFloat32.tensorOf(shape, DataBuffers.of(windows, true, false).narrow(batch * (long) size));
+             Result result = function.call(Map.of(contract.inputName(), input))) {
+            Tensor output = result.get(contract.outputName()).orElseThrow(() ->
+                    new IllegalStateException("model returned no '" + contract.outputName() + "'"));
+            TFloat32 scores = (TFloat32) output;
+            if (scores.shape().size(0) != batch || scores.shape().size(1) != labels) {
+                throw new IllegalStateException("model output shape " + scores.shape() + " does not match ["
+                        + batch + ", " + labels + "]");
+            }
+            scores.copyTo(DataBuffers.of(flat, false, false));
+        }
+        float[][] out = new float[batch][];
+        for (int b = 0; b < batch; b++) {
+            out[b] = java.util.Arrays.copyOfRange(flat, b * labels, (b + 1) * labels);
+        }
+        return out;
+    }
+
+    private void requireOpen() {
+        if (bundle == null) {
+            throw new IllegalStateException("classifier for " + modelDir + " is not open");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bundle != null) {
+            bundle.close();
+            bundle = null;
+            function = null;
+        }
+    }
+}

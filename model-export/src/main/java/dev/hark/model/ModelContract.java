@@ -1,0 +1,91 @@
+package dev.hark.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hark.audio.FeatureSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a served model expects and returns, written beside its SavedModel as {@value #FILE_NAME}. Training writes
+ * it; evaluation and the job read it instead of repeating any of it, so they can never disagree.
+ *
+ * @param format       contract format version, {@value #FORMAT}
+ * @param name         model name, carried on every prediction
+ * @param version      model version, carried on every prediction
+ * @param labels       output labels, in the order of the output tensor's last axis
+ * @param features     the log-mel front end the model was trained on
+ * @param windowFrames frames per window: the model's input is [batch, windowFrames, features.nMels]
+ * @param signature    SavedModel signature key to call
+ * @param inputName    name of the signature's input
+ * @param outputName   name of the signature's output: [batch, labels.size()] probabilities
+ * @param training     a summary of the data and settings the model was trained with
+ * @param metrics      measured quality, e.g. held-out accuracy
+ */
+public record ModelContract(
+        String format,
+        String name,
+        String version,
+        List<String> labels,
+        FeatureSpec features,
+        int windowFrames,
+        String signature,
+        String inputName,
+        String outputName,
+        Map<String, Object> training,
+        Map<String, Double> metrics) implements java.io.Serializable {
+
+    public static final String FILE_NAME = "hark-model.json";
+    public static final String FORMAT = "hark-model/1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ModelContract {
+        if (!FORMAT.equals(format)) {
+            throw new IllegalArgumentException("unsupported model contract format '" + format + "', expected " + FORMAT);
+        }
+        if (labels == null || labels.isEmpty()) {
+            throw new IllegalArgumentException("a model contract needs at least one label");
+        }
+        if (features == null || windowFrames < 1) {
+            throw new IllegalArgumentException("a model contract needs features and windowFrames >= 1");
+        }
+        if (name == null || version == null || signature == null || inputName == null || outputName == null) {
+            throw new IllegalArgumentException("name, version, signature, inputName and outputName are required");
+        }
+        labels = List.copyOf(labels);
+        training = training == null ? Map.of() : Map.copyOf(training);
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+
+    /** Audio samples covered by one window. */
+    public long windowSamples() {
+        return features.samplesForFrames(windowFrames);
+    }
+
+    public ModelContract withMetrics(Map<String, Double> newMetrics) {
+        return new ModelContract(format, name, version, labels, features, windowFrames, signature, inputName,
+                outputName, training, newMetrics);
+    }
+
+    /** Reads {@code dir/hark-model.json}, explaining what is missing if it cannot. */
+    public static ModelContract read(Path modelDir) throws IOException {
+        Path file = modelDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no model contract at " + file + ": a hark model directory holds a SavedModel"
+                    + " and " + FILE_NAME + " (train one with bin/hark train)");
+        }
+        try {
+            return JSON.readValue(file.toFile(), ModelContract.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("invalid model contract " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void write(Path modelDir) throws IOException {
+        Files.createDirectories(modelDir);
+        JSON.writeValue(modelDir.resolve(FILE_NAME).toFile(), this);
+    }
+}

@@ -1,0 +1,297 @@
+package dev.hark.model;
+
+import dev.hark.audio.FeatureSpec;
+import dev.hark.audio.LogMelExtractor;
+import dev.hark.data.KeywordDataset;
+import dev.hark.data.KeywordDataset.Example;
+import dev.hark.data.KeywordDataset.Split;
+import dev.hark.data.Noise;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Trains {@link KeywordCnn} on a {@link KeywordDataset} with the shared log-mel front end, augmenting on the fly
+ * (random time shift, background noise at random SNRs), sampling labels evenly, keeping the weights of the best
+ * validation epoch, and exports an inference-only SavedModel plus its {@link ModelContract}.
+ */
+public final class Trainer {
+    public static final List<String> SPEECH_COMMANDS_LABELS = List.of(
+            "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go",
+            KeywordDataset.UNKNOWN, KeywordDataset.SILENCE);
+    public static final String INPUT_NAME = "mel";
+    public static final String OUTPUT_NAME = "probabilities";
+
+    /** Training settings. */
+    public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed) {
+        public Config {
+            if (epochs < 1 || batchSize < 1 || learningRate <= 0 || patience < 1) {
+                throw new IllegalArgumentException("epochs, batchSize, patience and learningRate must be positive");
+            }
+        }
+
+        public static Config defaults() {
+            return new Config("keywords", "1", 30, 32, 1e-3f, 6, 42L);
+        }
+    }
+
+    /** One line of the training log. */
+    public record EpochStats(int epoch, double loss, double trainAccuracy, double validationAccuracy, long millis) {
+    }
+
+    /** What training produced. */
+    public record Outcome(ModelContract contract, Evaluation test, List<EpochStats> epochs) {
+    }
+
+    private final FeatureSpec spec = FeatureSpec.DEFAULT;
+    private final List<String> labels;
+    private final Config config;
+
+    public Trainer(List<String> labels, Config config) {
+        this.labels = List.copyOf(labels);
+        this.config = config;
+    }
+
+    public Outcome train(KeywordDataset data, Path outDir, Consumer<String> log) throws IOException {
+        LogMelExtractor extractor = new LogMelExtractor(spec);
+        int windowFrames = spec.frameCount(spec.sampleRate());
+        int windowSize = windowFrames * spec.nMels();
+        List<Example> train = data.split(Split.TRAIN);
+        List<Example> validation = data.split(Split.VALIDATION);
+        if (validation.isEmpty()) {
+            throw new IOException("the dataset has no validation clips (validation_list.txt)");
+        }
+        Map<String, List<Example>> byLabel = new LinkedHashMap<>();
+        for (String label : labels) {
+            byLabel.put(label, train.stream().filter(e -> e.label().equals(label)).toList());
+        }
+        Random random = new Random(config.seed());
+        float[] validationFeatures = features(extractor, validation, windowSize);
+        int[] validationLabels = validation.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
+
+        Map<String, float[]> best = null;
+        double bestAccuracy = -1;
+        List<EpochStats> history = new ArrayList<>();
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> mel = tf.withName(INPUT_NAME).placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, windowFrames, spec.nMels())));
+            Placeholder<TInt32> target = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, labels.size(),
+                    KeywordCnn.initialValues(labels.size(), config.seed()));
+            Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, vars);
+            Operand<TFloat32> probabilities = tf.nn.softmax(logits);
+            Operand<TFloat32> oneHot = tf.oneHot(target, tf.constant(labels.size()), tf.constant(1f), tf.constant(0f));
+            Operand<TFloat32> loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+            Op minimize = new Adam(graph, config.learningRate()).minimize(loss);
+            try (Session session = new Session(graph)) {
+                session.initialize();
+                int stepsPerEpoch = Math.max(1, train.size() / config.batchSize());
+                int sinceBest = 0;
+                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                    long start = System.currentTimeMillis();
+                    double lossSum = 0;
+                    long correct = 0;
+                    float[] batch = new float[config.batchSize() * windowSize];
+                    int[] batchLabels = new int[config.batchSize()];
+                    for (int step = 0; step < stepsPerEpoch; step++) {
+                        for (int b = 0; b < config.batchSize(); b++) {
+                            int label = random.nextInt(labels.size());
+                            List<Example> pool = byLabel.get(labels.get(label));
+                            Example example = pool.get(random.nextInt(pool.size()));
+                            float[] audio = augment(example, data.backgroundNoise(), random);
+                            float[] frames = extractor.extract(audio);
+                            System.arraycopy(frames, 0, batch, b * windowSize, windowSize);
+                            batchLabels[b] = label;
+                        }
+                        try (TFloat32 x = TFloat32.tensorOf(Shape.of(config.batchSize(), windowFrames, spec.nMels()),
+                                DataBuffers.of(batch, true, false));
+                             TInt32 y = TInt32.vectorOf(batchLabels);
+                             Result r = session.runner().feed(mel, x).feed(target, y).addTarget(minimize)
+                                     .fetch(loss).fetch(probabilities).run()) {
+                            lossSum += ((TFloat32) r.get(0)).getFloat();
+                            TFloat32 p = (TFloat32) r.get(1);
+                            for (int b = 0; b < config.batchSize(); b++) {
+                                if (argMaxRow(p, b, labels.size()) == batchLabels[b]) {
+                                    correct++;
+                                }
+                            }
+                        }
+                    }
+                    double validationAccuracy = accuracy(session, mel, probabilities, validationFeatures,
+                            validationLabels, windowFrames);
+                    EpochStats stats = new EpochStats(epoch, lossSum / stepsPerEpoch,
+                            correct / (double) (stepsPerEpoch * config.batchSize()), validationAccuracy,
+                            System.currentTimeMillis() - start);
+                    history.add(stats);
+                    log.accept(String.format(java.util.Locale.ROOT,
+                            "epoch %2d/%d  loss %.4f  train acc %.3f  val acc %.3f  %.1fs", epoch, config.epochs(),
+                            stats.loss(), stats.trainAccuracy(), stats.validationAccuracy(), stats.millis() / 1000.0));
+                    if (validationAccuracy > bestAccuracy) {
+                        bestAccuracy = validationAccuracy;
+                        best = readVariables(session, vars);
+                        sinceBest = 0;
+                    } else if (++sinceBest >= config.patience()) {
+                        log.accept("early stop: no validation gain in " + config.patience() + " epochs");
+                        break;
+                    }
+                }
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("train_clips", train.size());
+        summary.put("validation_clips", validation.size());
+        summary.put("test_clips", data.split(Split.TEST).size());
+        summary.put("epochs_run", history.size());
+        summary.put("batch_size", config.batchSize());
+        summary.put("learning_rate", config.learningRate());
+        summary.put("seed", config.seed());
+        ModelContract contract = new ModelContract(ModelContract.FORMAT, config.name(), config.version(), labels, spec,
+                windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,
+                Map.of("validation_accuracy", bestAccuracy));
+        export(best, contract, outDir);
+        Evaluation test = evaluate(outDir, data.split(Split.TEST));
+        if (test.total() > 0) {
+            contract = contract.withMetrics(Map.of("validation_accuracy", bestAccuracy, "test_accuracy", test.accuracy()));
+            contract.write(outDir);
+        }
+        return new Outcome(contract, test, history);
+    }
+
+    /** Scores clips through the exported model, exactly as serving does. */
+    public static Evaluation evaluate(Path modelDir, List<Example> examples) throws IOException {
+        try (AudioClassifier classifier = new AudioClassifier(modelDir, 0, 0).open()) {
+            ModelContract contract = classifier.contract();
+            LogMelExtractor extractor = new LogMelExtractor(contract.features());
+            Evaluation evaluation = new Evaluation(contract.labels());
+            int size = classifier.windowSize();
+            int batch = 64;
+            for (int from = 0; from < examples.size(); from += batch) {
+                List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
+                float[][] scores = classifier.classify(features(extractor, part, size), part.size());
+                for (int i = 0; i < part.size(); i++) {
+                    evaluation.add(contract.labels().indexOf(part.get(i).label()), Evaluation.argMax(scores[i]));
+                }
+            }
+            return evaluation;
+        }
+    }
+
+    private static float[] features(LogMelExtractor extractor, List<Example> examples, int windowSize) {
+        float[] out = new float[examples.size() * windowSize];
+        for (int i = 0; i < examples.size(); i++) {
+            System.arraycopy(extractor.extract(examples.get(i).samples()), 0, out, i * windowSize, windowSize);
+        }
+        return out;
+    }
+
+    /** Random circular shift of up to 100 ms, then background noise at 0..30 dB SNR on 80% of clips. */
+    static float[] augment(Example example, List<float[]> noise, Random random) {
+        float[] x = example.samples();
+        int n = x.length;
+        int shift = random.nextInt(n / 5 + 1) - n / 10;
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = x[Math.floorMod(i - shift, n)];
+        }
+        if (!noise.isEmpty() && random.nextDouble() < 0.8 && !example.label().equals(KeywordDataset.SILENCE)) {
+            float[] source = noise.get(random.nextInt(noise.size()));
+            Noise.mixAtSnr(out, source, random.nextDouble() * 30, random.nextInt(source.length));
+        }
+        float gain = (float) Math.pow(10, (random.nextDouble() - 0.5) * 1.2);
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.max(-1f, Math.min(1f, out[i] * gain));
+        }
+        return out;
+    }
+
+    private static double accuracy(Session session, Placeholder<TFloat32> mel, Operand<TFloat32> probabilities,
+                                   float[] features, int[] labels, int windowFrames) {
+        int n = labels.length;
+        int size = features.length / n;
+        int correct = 0;
+        int batch = 128;
+        for (int from = 0; from < n; from += batch) {
+            int count = Math.min(batch, n - from);
+            float[] part = java.util.Arrays.copyOfRange(features, from * size, (from + count) * size);
+            try (TFloat32 x = TFloat32.tensorOf(Shape.of(count, windowFrames, size / windowFrames), DataBuffers.of(part, true, false));
+                 Result r = session.runner().feed(mel, x).fetch(probabilities).run()) {
+                TFloat32 p = (TFloat32) r.get(0);
+                int classes = (int) p.shape().size(1);
+                for (int i = 0; i < count; i++) {
+                    if (argMaxRow(p, i, classes) == labels[from + i]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return correct / (double) n;
+    }
+
+    private static int argMaxRow(TFloat32 p, int row, int classes) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (p.getFloat(row, c) > p.getFloat(row, best)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static Map<String, float[]> readVariables(Session session, Map<String, Variable<TFloat32>> vars) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Variable<TFloat32>> e : vars.entrySet()) {
+            try (Result r = session.runner().fetch(e.getValue()).run()) {
+                TFloat32 t = (TFloat32) r.get(0);
+                float[] v = new float[(int) t.size()];
+                t.copyTo(DataBuffers.of(v, false, false));
+                values.put(e.getKey(), v);
+            }
+        }
+        return values;
+    }
+
+    /** Builds an inference-only graph (no optimizer state) with the given weights and saves it with its contract. */
+    static void export(Map<String, float[]> weights, ModelContract contract, Path outDir) throws IOException {
+        if (Files.exists(outDir.resolve("saved_model.pb"))) {
+            throw new IOException(outDir + " already holds a SavedModel; choose a new directory");
+        }
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> mel = tf.withName(contract.inputName()).placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.of(-1, contract.windowFrames(), contract.features().nMels())));
+            Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, contract.labels().size(), weights);
+            Operand<TFloat32> probabilities = tf.withName(contract.outputName())
+                    .nn.softmax(KeywordCnn.logits(tf, mel, vars));
+            try (Session session = new Session(graph)) {
+                session.initialize();
+                Signature signature = Signature.builder().key(contract.signature())
+                        .methodName("tensorflow/serving/predict")
+                        .input(contract.inputName(), mel).output(contract.outputName(), probabilities).build();
+                SavedModelBundle.exporter(outDir.toString()).withSession(session).withSignature(signature).export();
+            }
+        }
+        contract.write(outDir);
+    }
+}

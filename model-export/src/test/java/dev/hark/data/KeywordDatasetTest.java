@@ -1,0 +1,59 @@
+package dev.hark.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.audio.WavFile;
+import dev.hark.model.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeywordDatasetTest {
+
+    @Test
+    void readsSpeechCommandsLayoutWithSplitsUnknownAndSilence(@TempDir Path dir) throws IOException {
+        float[] tone = new float[16000];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (float) (0.1 * Math.sin(i * 0.1));
+        }
+        for (String label : List.of("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go", "bird")) {
+            WavFile.write(dir.resolve(label + "/a_nohash_0.wav"), tone, 16000);
+            WavFile.write(dir.resolve(label + "/b_nohash_0.wav"), new float[8000], 16000); // short: padded
+        }
+        WavFile.write(dir.resolve("_background_noise_/white.wav"), Noise.generate(Noise.Colour.WHITE, 48000, 0.1,
+                new java.util.Random(1)), 16000);
+        Files.writeString(dir.resolve("testing_list.txt"), "yes/b_nohash_0.wav\nbird/b_nohash_0.wav\n");
+        Files.writeString(dir.resolve("validation_list.txt"), "no/b_nohash_0.wav\n");
+
+        KeywordDataset data = KeywordDataset.load(dir, Trainer.SPEECH_COMMANDS_LABELS, 16000, 1);
+
+        assertEquals(2, data.split(KeywordDataset.Split.TEST).stream().filter(e -> !e.label().equals("_silence_")).count());
+        assertEquals("_unknown_", data.examples().stream().filter(e -> e.source().equals("bird/a_nohash_0.wav"))
+                .findFirst().orElseThrow().label());
+        assertTrue(data.examples().stream().anyMatch(e -> e.label().equals("_silence_")));
+        for (KeywordDataset.Example e : data.examples()) {
+            assertEquals(16000, e.samples().length, e.source());
+        }
+        // A padded clip is padded with noise, never exact digital zeros.
+        float[] padded = data.examples().stream().filter(e -> e.source().equals("up/b_nohash_0.wav")).findFirst()
+                .orElseThrow().samples();
+        assertTrue(padded[0] != 0f || padded[1] != 0f);
+    }
+
+    @Test
+    void explainsAMissingFolderAndAMissingLabel(@TempDir Path dir) throws IOException {
+        IOException missing = assertThrows(IOException.class,
+                () -> KeywordDataset.load(dir.resolve("nope"), Trainer.SPEECH_COMMANDS_LABELS, 16000, 1));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+
+        WavFile.write(dir.resolve("yes/a_nohash_0.wav"), new float[16000], 16000);
+        IOException label = assertThrows(IOException.class,
+                () -> KeywordDataset.load(dir, List.of("yes", "no"), 16000, 1));
+        assertTrue(label.getMessage().contains("'no' has no training examples"), label.getMessage());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.hark.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.audio.LogMelExtractor;
+import dev.hark.data.DatasetSynthesizer;
+import dev.hark.data.KeywordDataset;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Synthesizes a small dataset with espeak-ng and sox, trains the CNN briefly, exports it, and serves the export:
+ * it must beat chance clearly on voices it never heard, and its contract must describe it.
+ */
+class KeywordModelTest {
+    @TempDir
+    static Path dir;
+    static Trainer.Outcome outcome;
+    static Path model;
+
+    @BeforeAll
+    static void train() throws IOException {
+        Path data = dir.resolve("data");
+        new DatasetSynthesizer(7, 4, 2).write(data);
+        KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, 7);
+        model = dir.resolve("model");
+        Trainer.Config config = new Trainer.Config("test-model", "0.1", 12, 32, 2e-3f, 12, 7);
+        outcome = new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, model, line -> { });
+    }
+
+    @Test
+    void beatsChanceClearlyOnHeldOutVoices() {
+        double chance = 1.0 / Trainer.SPEECH_COMMANDS_LABELS.size();
+        assertTrue(outcome.test().total() > 50, "test clips: " + outcome.test().total());
+        assertTrue(outcome.test().accuracy() > 3 * chance, "held-out accuracy " + outcome.test().accuracy());
+    }
+
+    @Test
+    void exportCarriesItsContractAndServes() throws IOException {
+        ModelContract contract = ModelContract.read(model);
+        assertEquals(Trainer.SPEECH_COMMANDS_LABELS, contract.labels());
+        assertEquals("test-model", contract.name());
+        assertEquals(97, contract.windowFrames());
+        assertEquals(outcome.test().accuracy(), contract.metrics().get("test_accuracy"), 1e-12);
+        // Inference-only export: no optimizer slots, so the variables stay small.
+        long variableBytes;
+        try (var files = Files.list(model.resolve("variables"))) {
+            variableBytes = files.mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertTrue(variableBytes < 400_000, "variables take " + variableBytes + " bytes");
+
+        try (AudioClassifier classifier = new AudioClassifier(model, 1, 1).open()) {
+            float[] silence = new float[16000];
+            float[] window = new LogMelExtractor(contract.features()).extract(silence);
+            float[][] scores = classifier.classify(concat(window, window, window), 3);
+            assertEquals(3, scores.length);
+            for (float[] row : scores) {
+                assertEquals(12, row.length);
+                double sum = 0;
+                for (float s : row) {
+                    sum += s;
+                }
+                assertEquals(1.0, sum, 1e-4);
+            }
+            assertThrows(IllegalArgumentException.class, () -> classifier.classify(window, 2));
+        }
+    }
+
+    @Test
+    void refusesAFolderWithoutAContract() {
+        AudioClassifier classifier = new AudioClassifier(dir.resolve("nothing-here"), 1, 1);
+        IOException e = assertThrows(IOException.class, classifier::open);
+        assertTrue(e.getMessage().contains("no model contract"), e.getMessage());
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+}
