@@ -152,6 +152,7 @@ class HarkJobITCase {
                 }
             }
         }
+        System.out.printf("%d of %d windows classified as spoken%n", right, total);
         // Voices held out of training, clearly spoken: the model gets at least 9 in 10 slots right.
         assertTrue(right >= 0.9 * total, right + " of " + total + " windows classified as spoken");
     }
