@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
 
             Map<String, Integer> expected = new HashMap<>();
             dev.hark.audio.SlidingWindows windows = new dev.hark.audio.SlidingWindows(
-                    settings.contract().windowFrames(), settings.hopFrames(), settings.contract().features().nMels());
+                    settings.contract().windowFrames(), settings.hopFrames(), settings.contract().features().featuresPerFrame());
             int total = 0;
             for (DemoStreams.Loaded s : streams) {
                 int n = windows.windowCount(settings.contract().features().frameCount(s.audio().samples().length));

@@ -8,6 +8,9 @@ import dev.hark.avro.DeadLetter;
 import dev.hark.avro.LabelScore;
 import dev.hark.avro.Prediction;
 import dev.hark.avro.SampleEncoding;
+import dev.hark.audio.FeatureStream;
+import dev.hark.audio.Resampler;
+import dev.hark.audio.SlidingWindows;
 import dev.hark.avro.wire.WireFormat;
 import dev.hark.client.ChunkProducer;
 import dev.hark.client.KafkaClients;
@@ -43,6 +46,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HarkJobITCase {
     static final Path MODEL = Path.of("..", "model-export", "models", "keywords");
+    static final String RESAMPLED_ID = "kitchen-44k-stereo";
+
+    /** Interleaved stereo float chunks of 100 ms at 44.1 kHz (left = the signal, right = half of it). */
+    static List<AudioChunk> stereoFloatChunks(String id, float[] mono, long startMillis) {
+        List<AudioChunk> chunks = new ArrayList<>();
+        int per = 4410;
+        for (int from = 0, seq = 0; from < mono.length; from += per, seq++) {
+            int n = Math.min(per, mono.length - from);
+            ByteBuffer bytes = ByteBuffer.allocate(n * 2 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                bytes.putFloat(mono[from + i] * 4 / 3f).putFloat(mono[from + i] * 2 / 3f); // mean = the signal
+            }
+            chunks.add(AudioChunk.newBuilder().setStreamId(id).setSequence(seq)
+                    .setEventTime(Instant.ofEpochMilli(startMillis + from * 1000L / 44100)).setSampleRate(44100)
+                    .setChannels(2).setEncoding(SampleEncoding.FLOAT32LE).setSamples(ByteBuffer.wrap(bytes.array()))
+                    .build());
+        }
+        return chunks;
+    }
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -61,6 +83,8 @@ class HarkJobITCase {
         KAFKA.createTopic("dead-letters", 1);
         List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
         ModelContract contract = ModelContract.read(MODEL);
+        DemoStreams.Loaded first = streams.get(0);
+        float[] atCdRate = new Resampler(16000, 44100).resample(first.audio().samples());
         long start = 1_750_000_000_000L;
         int hopMillis = 1000;
 
@@ -75,9 +99,11 @@ class HarkJobITCase {
                 ChunkProducer.sendAll(producer, "audio", chunks);
             }
             producer.send(new ProducerRecord<>("audio", "junk".getBytes(), "not avro at all".getBytes()));
-            producer.send(ChunkProducer.record("audio", AudioChunk.newBuilder().setStreamId("cd-player").setSequence(0)
-                    .setEventTime(Instant.ofEpochMilli(start)).setSampleRate(44100).setChannels(2)
+            producer.send(ChunkProducer.record("audio", AudioChunk.newBuilder().setStreamId("odd-rate").setSequence(0)
+                    .setEventTime(Instant.ofEpochMilli(start)).setSampleRate(44099).setChannels(2)
                     .setEncoding(SampleEncoding.PCM_S16LE).setSamples(ByteBuffer.wrap(new byte[400])).build()));
+            // The first stream again, as a 44.1 kHz stereo float recording: the job resamples and downmixes it.
+            ChunkProducer.sendAll(producer, "audio", stereoFloatChunks(RESAMPLED_ID, atCdRate, start));
             producer.flush();
         }
 
@@ -97,12 +123,17 @@ class HarkJobITCase {
 
         Map<String, Integer> expected = new HashMap<>();
         int total = 0;
+        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), 100, contract.features().featuresPerFrame());
         for (DemoStreams.Loaded s : streams) {
-            int frames = contract.features().frameCount(s.audio().samples().length);
-            int n = (frames - contract.windowFrames()) / 100 + 1; // hop of 1 s = 100 frames
+            int n = windows.windowCount(contract.features().frameCount(s.audio().samples().length));
             expected.put(s.stream().id(), n);
             total += n;
         }
+        // A stream that is resampled yields the frames its resampled samples complete (the job never flushes).
+        int resampledFrames = new FeatureStream(contract.features()).advance(new FeatureStream.State(), atCdRate, 44100).frameCount();
+        expected.put(RESAMPLED_ID, windows.windowCount(resampledFrames));
+        total += expected.get(RESAMPLED_ID);
+        assertEquals(expected.get(first.stream().id()), expected.get(RESAMPLED_ID), "resampling keeps every window");
         List<Prediction> predictions = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
@@ -130,7 +161,10 @@ class HarkJobITCase {
                 deadLetters.stream().map(DeadLetter::getReason).sorted().toList());
 
         int right = 0;
-        for (DemoStreams.Loaded s : streams) {
+        List<DemoStreams.Loaded> all = new ArrayList<>(streams);
+        all.add(new DemoStreams.Loaded(new DemoStreams.Stream(RESAMPLED_ID, "-", first.stream().voice(),
+                first.stream().variant(), first.stream().seed(), first.stream().slots()), first.audio()));
+        for (DemoStreams.Loaded s : all) {
             String id = s.stream().id();
             List<Prediction> mine = predictions.stream().filter(p -> p.getStreamId().equals(id)).toList();
             assertEquals(expected.get(id), mine.size(), id);
@@ -153,7 +187,7 @@ class HarkJobITCase {
             }
         }
         System.out.printf("%d of %d windows classified as spoken%n", right, total);
-        // Voices held out of training, clearly spoken: the model gets at least 9 in 10 slots right.
+        // Voices held out of training, clearly spoken: the model gets at least 9 in 10 windows right.
         assertTrue(right >= 0.9 * total, right + " of " + total + " windows classified as spoken");
     }
 }

@@ -32,9 +32,10 @@ public final class StreamingFramer {
             System.arraycopy(samples, 0, signal, carry.length, samples.length);
         }
         int frames = spec.frameCount(signal.length);
-        float[] out = new float[frames * spec.nMels()];
+        int width = spec.featuresPerFrame();
+        float[] out = new float[frames * width];
         for (int i = 0; i < frames; i++) {
-            extractor.frame(signal, i * spec.hopLength(), out, i * spec.nMels());
+            extractor.frame(signal, i * spec.hopLength(), out, i * width);
         }
         int consumed = frames * spec.hopLength();
         float[] nextCarry = Arrays.copyOfRange(signal, consumed, signal.length);

@@ -70,7 +70,7 @@ public final class AudioClassifier implements AutoCloseable {
     /** Floats in one window: windowFrames x nMels. */
     public int windowSize() {
         requireOpen();
-        return contract.windowFrames() * contract.features().nMels();
+        return contract.windowFrames() * contract.features().featuresPerFrame();
     }
 
     /**
@@ -86,7 +86,7 @@ public final class AudioClassifier implements AutoCloseable {
         }
         int labels = contract.labels().size();
         float[] flat = new float[batch * labels];
-        Shape shape = Shape.of(batch, contract.windowFrames(), contract.features().nMels());
+        Shape shape = Shape.of(batch, contract.windowFrames(), contract.features().featuresPerFrame());
         try (TFloat32 input = TFloat32.tensorOf(shape, DataBuffers.of(windows, true, false).narrow(batch * (long) size));
              Result result = function.call(Map.of(contract.inputName(), input))) {
             Tensor output = result.get(contract.outputName()).orElseThrow(() ->

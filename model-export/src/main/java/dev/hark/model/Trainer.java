@@ -76,7 +76,7 @@ public final class Trainer {
     public Outcome train(KeywordDataset data, Path outDir, Consumer<String> log) throws IOException {
         LogMelExtractor extractor = new LogMelExtractor(spec);
         int windowFrames = spec.frameCount(spec.sampleRate());
-        int windowSize = windowFrames * spec.nMels();
+        int windowSize = windowFrames * spec.featuresPerFrame();
         List<Example> train = data.split(Split.TRAIN);
         List<Example> validation = data.split(Split.VALIDATION);
         if (validation.isEmpty()) {
@@ -96,7 +96,7 @@ public final class Trainer {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> mel = tf.withName(INPUT_NAME).placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, windowFrames, spec.nMels())));
+                    Placeholder.shape(Shape.of(-1, windowFrames, spec.featuresPerFrame())));
             Placeholder<TInt32> target = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
             Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, labels.size(),
                     KeywordCnn.initialValues(labels.size(), config.seed()));
@@ -125,7 +125,7 @@ public final class Trainer {
                             System.arraycopy(frames, 0, batch, b * windowSize, windowSize);
                             batchLabels[b] = label;
                         }
-                        try (TFloat32 x = TFloat32.tensorOf(Shape.of(config.batchSize(), windowFrames, spec.nMels()),
+                        try (TFloat32 x = TFloat32.tensorOf(Shape.of(config.batchSize(), windowFrames, spec.featuresPerFrame()),
                                 DataBuffers.of(batch, true, false));
                              TInt32 y = TInt32.vectorOf(batchLabels);
                              Result r = session.runner().feed(mel, x).feed(target, y).addTarget(minimize)
@@ -280,7 +280,7 @@ public final class Trainer {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> mel = tf.withName(contract.inputName()).placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, contract.windowFrames(), contract.features().nMels())));
+                    Placeholder.shape(Shape.of(-1, contract.windowFrames(), contract.features().featuresPerFrame())));
             Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, contract.labels().size(), weights);
             Operand<TFloat32> probabilities = tf.withName(contract.outputName())
                     .nn.softmax(KeywordCnn.logits(tf, mel, vars));

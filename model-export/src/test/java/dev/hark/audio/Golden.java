@@ -31,8 +31,8 @@ final class Golden {
     static FeatureSpec spec(String variant) {
         return switch (variant) {
             case "htk" -> FeatureSpec.DEFAULT;
-            case "htk_slaneynorm" -> new FeatureSpec(16000, 512, 400, 160, 40, 20, 7600, MelScale.HTK, MelNorm.SLANEY, 1e-6);
-            case "slaney" -> new FeatureSpec(16000, 512, 400, 160, 40, 20, 7600, MelScale.SLANEY, MelNorm.SLANEY, 1e-6);
+            case "htk_slaneynorm" -> new FeatureSpec(16000, 512, 400, 160, 40, 20, 7600, MelScale.HTK, MelNorm.SLANEY, 1e-6, 0);
+            case "slaney" -> new FeatureSpec(16000, 512, 400, 160, 40, 20, 7600, MelScale.SLANEY, MelNorm.SLANEY, 1e-6, 0);
             default -> throw new IllegalArgumentException(variant);
         };
     }

@@ -19,7 +19,7 @@ class ModelContractTest {
 
     @Test
     void roundTripsThroughJson(@TempDir Path dir) throws IOException {
-        FeatureSpec spec = new FeatureSpec(8000, 256, 200, 80, 32, 0, 4000, MelScale.SLANEY, MelNorm.SLANEY, 1e-5);
+        FeatureSpec spec = new FeatureSpec(8000, 256, 200, 80, 32, 0, 4000, MelScale.SLANEY, MelNorm.SLANEY, 1e-5, 13);
         ModelContract contract = new ModelContract(ModelContract.FORMAT, "m", "7", List.of("a", "b"), spec, 49,
                 "serving_default", "mel", "probabilities", Map.of("clips", 10), Map.of("test_accuracy", 0.5));
         contract.write(dir);

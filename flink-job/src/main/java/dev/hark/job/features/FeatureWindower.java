@@ -1,7 +1,7 @@
 package dev.hark.job.features;
 
 import dev.hark.audio.FeatureSpec;
-import dev.hark.audio.LogMelExtractor;
+import dev.hark.audio.FeatureStream;
 import dev.hark.audio.SlidingWindows;
 import dev.hark.audio.StreamingFramer;
 import dev.hark.job.ingest.AudioChunkEvent;
@@ -14,14 +14,15 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns each stream's ordered chunks into log-mel frames, each computed once as its samples arrive, and slides
- * model-sized windows over them. A thin adapter over {@link StreamingFramer} and {@link SlidingWindows}.
+ * Turns each stream's ordered chunks into log-mel frames, each computed once as its samples arrive (resampled to
+ * the model's rate first where needed), and slides model-sized windows over them. A thin adapter over
+ * {@link FeatureStream} and {@link SlidingWindows}.
  */
 public final class FeatureWindower extends KeyedProcessFunction<String, AudioChunkEvent, FeatureWindow> {
     private final FeatureSpec spec;
     private final int windowFrames;
     private final int hopFrames;
-    private transient StreamingFramer framer;
+    private transient FeatureStream features;
     private transient SlidingWindows windows;
     private transient ValueState<StreamFeatureState> state;
     private transient Counter framesOut;
@@ -35,8 +36,8 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
 
     @Override
     public void open(OpenContext openContext) {
-        framer = new StreamingFramer(new LogMelExtractor(spec));
-        windows = new SlidingWindows(windowFrames, hopFrames, spec.nMels());
+        features = new FeatureStream(spec);
+        windows = new SlidingWindows(windowFrames, hopFrames, spec.featuresPerFrame());
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("stream-features",
                 TypeInformation.of(StreamFeatureState.class)));
         framesOut = getRuntimeContext().getMetricGroup().counter("framesComputed");
@@ -50,8 +51,7 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             current = new StreamFeatureState();
             current.originMillis = chunk.eventTime;
         }
-        StreamingFramer.Advance advance = framer.advance(current.carry, chunk.samples);
-        current.carry = advance.carry();
+        StreamingFramer.Advance advance = features.advance(current.audio, chunk.samples, chunk.sampleRate);
         framesOut.inc(advance.frameCount());
         long now = System.currentTimeMillis();
         for (SlidingWindows.Window w : windows.advance(current.windows, advance.frames(), advance.frameCount())) {

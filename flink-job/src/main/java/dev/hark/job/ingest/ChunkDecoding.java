@@ -2,6 +2,7 @@ package dev.hark.job.ingest;
 
 import dev.hark.audio.InvalidAudioException;
 import dev.hark.audio.PcmDecoder;
+import dev.hark.audio.Resampler;
 import dev.hark.audio.SampleFormat;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.DeadLetter;
@@ -12,6 +13,8 @@ import java.nio.ByteBuffer;
 public final class ChunkDecoding {
     private final int modelSampleRate;
     private final int maxValueBytes;
+    /** Rates already checked: building a resampler proves the job can convert from that rate. */
+    private final java.util.Map<Integer, Resampler> resamplers = new java.util.HashMap<>();
 
     public ChunkDecoding(int modelSampleRate, int maxValueBytes) {
         this.modelSampleRate = modelSampleRate;
@@ -49,9 +52,12 @@ public final class ChunkDecoding {
         if (chunk.getSequence() < 0) {
             throw new Rejected("INVALID_CHUNK", "sequence " + chunk.getSequence() + " is negative");
         }
-        if (chunk.getSampleRate() != modelSampleRate) {
-            throw new Rejected("UNSUPPORTED_SAMPLE_RATE", "sample rate " + chunk.getSampleRate()
-                    + " Hz differs from the model's " + modelSampleRate + " Hz; send " + modelSampleRate + " Hz audio");
+        try {
+            if (chunk.getSampleRate() != modelSampleRate) {
+                resamplers.computeIfAbsent(chunk.getSampleRate(), rate -> new Resampler(rate, modelSampleRate));
+            }
+        } catch (InvalidAudioException e) {
+            throw new Rejected(e.reason(), e.getMessage());
         }
         ByteBuffer samples = chunk.getSamples();
         byte[] bytes = new byte[samples.remaining()];

@@ -35,10 +35,19 @@ class ChunkDecodingTest {
     }
 
     @Test
+    void acceptsCommonRatesForResampling() throws Exception {
+        for (int rate : new int[] {8000, 11025, 22050, 32000, 44100, 48000}) {
+            assertEquals(rate, decoding.decode(raw(chunk(rate, 1, new byte[4]))).sampleRate);
+        }
+    }
+
+    @Test
     void rejectsWithReasons() {
         assertEquals("NOT_SINGLE_OBJECT_ENCODED", reason(raw("garbage bytes here".getBytes())));
         assertEquals("EMPTY_RECORD", reason(raw(null)));
-        assertEquals("UNSUPPORTED_SAMPLE_RATE", reason(raw(chunk(44100, 1, new byte[4]))));
+        assertEquals("UNSUPPORTED_SAMPLE_RATE", reason(raw(chunk(44099, 1, new byte[4]))));
+        assertEquals("BAD_SAMPLE_RATE", reason(raw(chunk(0, 1, new byte[4]))));
+        assertEquals("BAD_SAMPLE_RATE", reason(raw(chunk(10_000_000, 1, new byte[4]))));
         assertEquals("ODD_BYTE_COUNT", reason(raw(chunk(16000, 1, new byte[3]))));
         assertEquals("BAD_CHANNELS", reason(raw(chunk(16000, 0, new byte[4]))));
         assertEquals("OVERSIZED_PAYLOAD", reason(raw(chunk(16000, 1, new byte[2000]))));
