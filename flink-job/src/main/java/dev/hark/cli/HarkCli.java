@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/hark}: one entry point, a subcommand per task. */
 @Command(name = "hark", mixinStandardHelpOptions = true, version = "hark 0.1.0",
         description = "Real-time audio classification on Apache Flink.",
-        subcommands = {DemoCommand.class, RunCommand.class, SynthCommand.class, TrainCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, FeaturesCommand.class, SynthCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HarkCli implements Runnable {
     @CommandLine.Spec
@@ -23,7 +23,7 @@ public final class HarkCli implements Runnable {
 
     /** The command line with hark's error handling: a bad argument prints what is wrong and the usage. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new HarkCli());
+        CommandLine cli = new CommandLine(new HarkCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UserError || e instanceof java.io.IOException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException) {

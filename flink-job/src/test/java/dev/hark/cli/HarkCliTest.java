@@ -3,7 +3,22 @@ package dev.hark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.audio.FeatureSpec;
+import dev.hark.audio.FeatureStream;
+import dev.hark.audio.MelNorm;
+import dev.hark.audio.MelScale;
+import dev.hark.audio.WavFile;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.StringWriter;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
@@ -25,11 +40,50 @@ class HarkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "run", "synth", "train"}) {
+        for (String command : new String[] {"demo", "run", "features", "synth", "train"}) {
             Run r = run(command, "--help");
             assertEquals(0, r.exit(), command);
             assertTrue(r.out().contains("Usage: hark " + command), r.out());
         }
+    }
+
+    @Test
+    void featuresWritesOneCsvRowPerFrameAsTheJobComputesThem(@TempDir Path dir) throws Exception {
+        // 44.1 kHz stereo: the command must downmix and resample like the job.
+        int rate = 44100;
+        float[] left = new float[rate];
+        for (int i = 0; i < left.length; i++) {
+            left[i] = (float) (0.4 * Math.sin(2 * Math.PI * 600 * i / rate));
+        }
+        Path wav = dir.resolve("tone.wav");
+        byte[] pcm = new byte[left.length * 4];
+        for (int i = 0; i < left.length; i++) {
+            short v = (short) Math.round(left[i] * 32767);
+            pcm[4 * i] = (byte) v;
+            pcm[4 * i + 1] = (byte) (v >> 8); // right channel stays silent
+        }
+        AudioFormat format = new AudioFormat(rate, 16, 2, true, false);
+        AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(pcm), format, left.length),
+                AudioFileFormat.Type.WAVE, wav.toFile());
+        Path csv = dir.resolve("tone.csv");
+        Path png = dir.resolve("tone.png");
+
+        Run r = run("features", "--input", wav.toString(), "--output", csv.toString(), "--png", png.toString(),
+                "--mel-scale", "slaney", "--n-mels", "32");
+        assertEquals(0, r.exit(), r.err());
+
+        FeatureSpec spec = new FeatureSpec(16000, 512, 400, 160, 32, 20, 7600, MelScale.SLANEY, MelNorm.NONE, 1e-6, 0);
+        float[] expected = new FeatureStream(spec).extractAll(WavFile.read(wav).samples(), rate);
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(expected.length / 32, rows.size());
+        for (int f = 0; f < rows.size(); f++) {
+            String[] cells = rows.get(f).split(",");
+            assertEquals(32, cells.length);
+            for (int b = 0; b < 32; b++) {
+                assertEquals(expected[f * 32 + b], Float.parseFloat(cells[b]), "frame " + f + " band " + b);
+            }
+        }
+        assertEquals(2 * rows.size(), ImageIO.read(png.toFile()).getWidth());
     }
 
     @Test
@@ -50,6 +104,14 @@ class HarkCliTest {
         Run notANumber = run("demo", "--hop-ms", "soon");
         assertEquals(2, notANumber.exit());
         assertTrue(notANumber.err().contains("Invalid value for option '--hop-ms'"), notANumber.err());
+
+        Run fft = run("features", "--input", "x.wav", "--output", "x.csv", "--n-fft", "500");
+        assertEquals(2, fft.exit());
+        assertTrue(fft.err().contains("nFft must be a power of two"), fft.err());
+
+        Run scale = run("features", "--input", "x.wav", "--output", "x.csv", "--mel-scale", "bark");
+        assertEquals(2, scale.exit());
+        assertTrue(scale.err().contains("--mel-scale"), scale.err());
 
         Run data = run("train", "--data", "/no/such/data", "--out", "/tmp/x");
         assertEquals(2, data.exit());
