@@ -1,35 +1,74 @@
 package dev.hark.audio;
 
-import org.jtransforms.fft.FloatFFT_1D;
-
 /**
- * Log-mel frames from mono float samples, the one implementation that training and serving share.
+ * Log-mel (or MFCC) frames from mono float samples: the one implementation that training and serving share.
  *
- * <p>The window, the sparse filterbank and the FFT plan are computed once; frames reuse scratch buffers, so an
- * instance is not thread-safe: use one per thread (one per Flink subtask).
+ * <p>The window, the sparse filterbank and the FFT plan are computed once and scratch buffers are reused, so an
+ * instance is not thread-safe: use one per thread (one per Flink subtask). Frames are computed by a SIMD engine
+ * (several frames per instruction, with the JDK's Vector API) when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}, else by a portable scalar engine; {@code -Dhark.frontend.simd=false}
+ * forces the scalar one. Both match torchaudio within the tolerances in golden/README.md.
  */
 public final class LogMelExtractor {
+    /** System property: {@code auto} (default), {@code true} (require SIMD) or {@code false}. */
+    public static final String SIMD_PROPERTY = "hark.frontend.simd";
+
     private final FeatureSpec spec;
-    private final int windowOffset;
-    private final float[] window;
-    private final MelFilterbank filterbank;
-    private final FloatFFT_1D fft;
-    private final float[] fftBuffer;
-    private final float[] power;
-    private final float[] mel;
-    /** Orthonormal DCT-II rows [nMfcc][nMels], or null for log-mel output. */
-    private final float[][] dct;
+    private final FrameEngine engine;
 
     public LogMelExtractor(FeatureSpec spec) {
+        this(spec, System.getProperty(SIMD_PROPERTY, "auto"));
+    }
+
+    /** @param simd {@code auto}, {@code true} or {@code false}, as {@link #SIMD_PROPERTY} */
+    public LogMelExtractor(FeatureSpec spec, String simd) {
         this.spec = spec;
-        this.windowOffset = (spec.nFft() - spec.winLength()) / 2;
-        this.window = periodicHann(spec.winLength());
-        this.filterbank = new MelFilterbank(spec);
-        this.fft = new FloatFFT_1D(spec.nFft());
-        this.fftBuffer = new float[spec.nFft()];
-        this.power = new float[spec.bins()];
-        this.mel = new float[spec.nMels()];
-        this.dct = spec.nMfcc() > 0 ? dctOrtho(spec.nMfcc(), spec.nMels()) : null;
+        float[][] dct = spec.nMfcc() > 0 ? dctOrtho(spec.nMfcc(), spec.nMels()) : null;
+        this.engine = switch (simd) {
+            case "false" -> new ScalarFrameEngine(spec, dct);
+            case "true" -> {
+                FrameEngine simdEngine = simdEngine(spec, dct);
+                if (simdEngine == null) {
+                    throw new IllegalStateException(SIMD_PROPERTY + "=true but the Vector API is not available;"
+                            + " start the JVM with --add-modules jdk.incubator.vector");
+                }
+                yield simdEngine;
+            }
+            case "auto" -> {
+                FrameEngine simdEngine = simdEngine(spec, dct);
+                yield simdEngine != null ? simdEngine : new ScalarFrameEngine(spec, dct);
+            }
+            default -> throw new IllegalArgumentException(SIMD_PROPERTY + " must be auto, true or false, got " + simd);
+        };
+    }
+
+    private static FrameEngine simdEngine(FeatureSpec spec, float[][] dct) {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            return SimdFrameEngine.available() ? new SimdFrameEngine(spec, dct) : null;
+        } catch (LinkageError e) {
+            return null;
+        }
+    }
+
+    public FeatureSpec spec() {
+        return spec;
+    }
+
+    /** Which engine computes the frames, e.g. {@code simd-16x32} or {@code scalar}. */
+    public String engine() {
+        return engine.name();
+    }
+
+    /** Periodic Hann window, w[j] = 0.5 - 0.5 cos(2 pi j / n), as torch.hann_window(n). */
+    public static float[] periodicHann(int n) {
+        float[] w = new float[n];
+        for (int j = 0; j < n; j++) {
+            w[j] = (float) (0.5 - 0.5 * Math.cos(2.0 * Math.PI * j / n));
+        }
+        return w;
     }
 
     /** DCT-II with orthonormal scaling, as scipy's dct(norm='ortho') and torchaudio's create_dct(norm='ortho'). */
@@ -44,74 +83,32 @@ public final class LogMelExtractor {
         return m;
     }
 
-    public FeatureSpec spec() {
-        return spec;
-    }
-
-    /** Periodic Hann window, w[j] = 0.5 - 0.5 cos(2 pi j / n), as torch.hann_window(n). */
-    public static float[] periodicHann(int n) {
-        float[] w = new float[n];
-        for (int j = 0; j < n; j++) {
-            w[j] = (float) (0.5 - 0.5 * Math.cos(2.0 * Math.PI * j / n));
-        }
-        return w;
-    }
-
     /**
-     * Computes the frame that starts at {@code signal[start]} (it reads {@code signal[start .. start + nFft)}) and
-     * writes its {@link FeatureSpec#featuresPerFrame()} values to {@code out[outOffset ..]}. Allocates nothing.
+     * Computes {@code count} frames, frame i reading {@code signal[firstStart + i*hop .. + nFft)}, and writes their
+     * {@link FeatureSpec#featuresPerFrame()} values each to {@code out[outOffset + i * featuresPerFrame ..]}.
      */
+    public void frames(float[] signal, int firstStart, int count, float[] out, int outOffset) {
+        if (count < 0 || firstStart < 0
+                || (count > 0 && firstStart + (long) (count - 1) * spec.hopLength() + spec.nFft() > signal.length)) {
+            throw new IndexOutOfBoundsException(count + " frames from " + firstStart + " need more than the "
+                    + signal.length + " samples given");
+        }
+        if (outOffset < 0 || outOffset + (long) count * spec.featuresPerFrame() > out.length) {
+            throw new IndexOutOfBoundsException("output array too small for " + count + " frames");
+        }
+        engine.frames(signal, firstStart, count, out, outOffset);
+    }
+
+    /** One frame: reads {@code signal[start .. start + nFft)}. Prefer {@link #frames} for many. */
     public void frame(float[] signal, int start, float[] out, int outOffset) {
-        int nFft = spec.nFft();
-        if (start < 0 || start + nFft > signal.length) {
-            throw new IndexOutOfBoundsException("frame at " + start + " needs " + nFft + " samples, signal has " + signal.length);
-        }
-        // The window is zero outside [windowOffset, windowOffset + winLength): only those pads need clearing.
-        int windowEnd = windowOffset + window.length;
-        java.util.Arrays.fill(fftBuffer, 0, windowOffset, 0f);
-        java.util.Arrays.fill(fftBuffer, windowEnd, nFft, 0f);
-        int base = start + windowOffset;
-        for (int j = 0; j < window.length; j++) {
-            fftBuffer[windowOffset + j] = signal[base + j] * window[j];
-        }
-        fft.realForward(fftBuffer);
-        int half = nFft / 2;
-        power[0] = fftBuffer[0] * fftBuffer[0];
-        power[half] = fftBuffer[1] * fftBuffer[1];
-        for (int k = 1; k < half; k++) {
-            float re = fftBuffer[2 * k];
-            float im = fftBuffer[2 * k + 1];
-            power[k] = re * re + im * im;
-        }
-        filterbank.apply(power, mel);
-        float offset = (float) spec.logOffset();
-        if (dct == null) {
-            for (int m = 0; m < mel.length; m++) {
-                out[outOffset + m] = FastLog.ln(mel[m] + offset);
-            }
-            return;
-        }
-        for (int m = 0; m < mel.length; m++) {
-            mel[m] = FastLog.ln(mel[m] + offset);
-        }
-        for (int k = 0; k < dct.length; k++) {
-            float[] row = dct[k];
-            float acc = 0f;
-            for (int m = 0; m < row.length; m++) {
-                acc += row[m] * mel[m];
-            }
-            out[outOffset + k] = acc;
-        }
+        frames(signal, start, 1, out, outOffset);
     }
 
     /** All frames of a whole signal, flattened row-major: {@code [frames][featuresPerFrame]}. */
     public float[] extract(float[] signal) {
         int frames = spec.frameCount(signal.length);
-        int width = spec.featuresPerFrame();
-        float[] out = new float[frames * width];
-        for (int i = 0; i < frames; i++) {
-            frame(signal, i * spec.hopLength(), out, i * width);
-        }
+        float[] out = new float[frames * spec.featuresPerFrame()];
+        frames(signal, 0, frames, out, 0);
         return out;
     }
 }

@@ -1,40 +1,40 @@
 package dev.hark.audio;
 
 /**
- * Triangular mel filterbank as torchaudio's {@code melscale_fbanks}, stored sparsely: each FFT bin feeds at most
- * two adjacent mel bands, so a bin keeps its first band and the two weights (band, band + 1).
+ * Triangular mel filterbank as torchaudio's {@code melscale_fbanks}, stored sparsely: a band's non-zero weights
+ * cover a contiguous run of FFT bins, and each bin feeds at most two bands (468 non-zero weights of 10,280 for
+ * the default 257 x 40 bank).
  */
 public final class MelFilterbank {
-    private final int bins;
-    private final int nMels;
-    /** First band fed by bin k, or -1 if the bin feeds none. */
-    private final int[] firstBand;
-    private final float[] weightFirst;
-    private final float[] weightSecond;
     private final double[][] dense;
+    private final int[] bandStart;
+    private final float[][] bandWeights;
 
     public MelFilterbank(FeatureSpec spec) {
-        this.bins = spec.bins();
-        this.nMels = spec.nMels();
         this.dense = denseWeights(spec);
-        this.firstBand = new int[bins];
-        this.weightFirst = new float[bins];
-        this.weightSecond = new float[bins];
-        for (int k = 0; k < bins; k++) {
-            firstBand[k] = -1;
-            int nonZero = 0;
-            for (int m = 0; m < nMels; m++) {
+        int bins = spec.bins();
+        int nMels = spec.nMels();
+        this.bandStart = new int[nMels];
+        this.bandWeights = new float[nMels][];
+        for (int m = 0; m < nMels; m++) {
+            int first = -1;
+            int last = -1;
+            for (int k = 0; k < bins; k++) {
                 if (dense[k][m] != 0.0) {
-                    if (nonZero == 0) {
-                        firstBand[k] = m;
-                        weightFirst[k] = (float) dense[k][m];
-                    } else if (nonZero == 1 && m == firstBand[k] + 1) {
-                        weightSecond[k] = (float) dense[k][m];
-                    } else {
-                        throw new IllegalStateException("bin " + k + " feeds more than two adjacent mel bands");
+                    if (first < 0) {
+                        first = k;
                     }
-                    nonZero++;
+                    last = k;
                 }
+            }
+            if (first < 0) { // a band too narrow to catch any bin: it stays zero
+                bandWeights[m] = new float[0];
+                continue;
+            }
+            bandStart[m] = first;
+            bandWeights[m] = new float[last - first + 1];
+            for (int k = first; k <= last; k++) {
+                bandWeights[m][k - first] = (float) dense[k][m];
             }
         }
     }
@@ -67,22 +67,30 @@ public final class MelFilterbank {
         return fb;
     }
 
-    /** Accumulates {@code mel[m] = sum_k power[k] * fb[k][m]} into {@code mel} (overwritten). */
+    /** {@code mel[m] = sum_k power[k] * fb[k][m]}, band by band over each band's own bins. */
     public void apply(float[] power, float[] mel) {
-        java.util.Arrays.fill(mel, 0, nMels, 0f);
-        for (int k = 0; k < bins; k++) {
-            int m = firstBand[k];
-            if (m >= 0) {
-                float p = power[k];
-                mel[m] += p * weightFirst[k];
-                if (m + 1 < nMels) {
-                    mel[m + 1] += p * weightSecond[k];
-                }
+        for (int m = 0; m < bandWeights.length; m++) {
+            float[] w = bandWeights[m];
+            int k0 = bandStart[m];
+            float acc = 0f;
+            for (int j = 0; j < w.length; j++) {
+                acc += power[k0 + j] * w[j];
             }
+            mel[m] = acc;
         }
     }
 
     public double weight(int bin, int band) {
         return dense[bin][band];
+    }
+
+    /** First FFT bin of {@code band}'s non-zero weights. */
+    public int bandStart(int band) {
+        return bandStart[band];
+    }
+
+    /** The non-zero weights of {@code band}, from {@link #bandStart(int)} on (a copy). */
+    public float[] bandWeights(int band) {
+        return bandWeights[band].clone();
     }
 }

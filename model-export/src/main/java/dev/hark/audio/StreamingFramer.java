@@ -32,11 +32,8 @@ public final class StreamingFramer {
             System.arraycopy(samples, 0, signal, carry.length, samples.length);
         }
         int frames = spec.frameCount(signal.length);
-        int width = spec.featuresPerFrame();
-        float[] out = new float[frames * width];
-        for (int i = 0; i < frames; i++) {
-            extractor.frame(signal, i * spec.hopLength(), out, i * width);
-        }
+        float[] out = new float[frames * spec.featuresPerFrame()];
+        extractor.frames(signal, 0, frames, out, 0);
         int consumed = frames * spec.hopLength();
         float[] nextCarry = Arrays.copyOfRange(signal, consumed, signal.length);
         return new Advance(out, frames, nextCarry);

@@ -60,6 +60,15 @@ class FeatureStreamTest {
         assertEquals(FeatureSpec.DEFAULT.frameCount(48_000), frames);
     }
 
+    @Test
+    void refusesAbsurdRatesWithAReason() {
+        FeatureStream stream = new FeatureStream(FeatureSpec.DEFAULT);
+        InvalidAudioException zero = org.junit.jupiter.api.Assertions.assertThrows(InvalidAudioException.class,
+                () -> stream.advance(new FeatureStream.State(), new float[100], 0));
+        assertEquals("BAD_SAMPLE_RATE", zero.reason());
+        assertTrue(zero.getMessage().contains("0 Hz"), zero.getMessage());
+    }
+
     private static float[] concat(float[] a, float[] b) {
         float[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
