@@ -20,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * on how frames are grouped.
  */
 final class SimdFrameEngine implements FrameEngine {
+    /** Must stay a static final constant: the JIT turns Vector API calls into SIMD instructions only for those. */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final float LN2 = 0.6931471805599453f;
 

@@ -6,19 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StreamingFramerTest {
 
-    @ParameterizedTest(name = "chunks of {0} samples")
-    @ValueSource(ints = {1, 7, 159, 160, 161, 511, 512, 1000, 4096, 16000, 48000})
-    void streamingEqualsWholeSignalBitForBit(int chunkSize) {
+    @ParameterizedTest(name = "chunks of {0} samples, simd={1}")
+    @CsvSource({"1, true", "7, true", "159, true", "160, true", "161, true", "511, true", "512, true", "1000, true",
+        "4096, true", "16000, true", "48000, true", "1, false", "161, false", "1000, false", "16000, false"})
+    void streamingEqualsWholeSignalBitForBit(int chunkSize, String simd) {
         Random random = new Random(chunkSize);
         float[] signal = new float[40_000];
         for (int i = 0; i < signal.length; i++) {
             signal[i] = (float) (0.3 * Math.sin(i * 0.05) + 0.05 * random.nextGaussian());
         }
-        LogMelExtractor extractor = new LogMelExtractor(FeatureSpec.DEFAULT);
+        LogMelExtractor extractor = new LogMelExtractor(FeatureSpec.DEFAULT, simd);
         float[] whole = extractor.extract(signal);
 
         StreamingFramer framer = new StreamingFramer(extractor);
