@@ -21,6 +21,10 @@ public record JobSettings(
         String modelDir = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
                 "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
         ModelContract contract = ModelContract.read(Path.of(modelDir));
+        if (contract.inputKind() != ModelContract.InputKind.LOG_MEL) {
+            throw new IllegalArgumentException("model " + modelDir + " takes " + contract.inputKind() + " input; the"
+                    + " streaming job serves log-mel models so far (waveform models work with bin/hark evaluate)");
+        }
         long hopMillis = config.get(HarkOptions.WINDOW_HOP).toMillis();
         int hopFrames = (int) Math.round(hopMillis / 1000.0 * contract.features().sampleRate()
                 / contract.features().hopLength());

@@ -67,10 +67,10 @@ public final class AudioClassifier implements AutoCloseable {
         return contract;
     }
 
-    /** Floats in one window: windowFrames x nMels. */
+    /** Floats in one window of input: frames x features for log-mel models, samples for waveform models. */
     public int windowSize() {
         requireOpen();
-        return contract.windowFrames() * contract.features().featuresPerFrame();
+        return contract.inputSize();
     }
 
     /**
@@ -86,7 +86,9 @@ public final class AudioClassifier implements AutoCloseable {
         }
         int labels = contract.labels().size();
         float[] flat = new float[batch * labels];
-        Shape shape = Shape.of(batch, contract.windowFrames(), contract.features().featuresPerFrame());
+        Shape shape = contract.inputKind() == ModelContract.InputKind.WAVEFORM
+                ? Shape.of(batch, size)
+                : Shape.of(batch, contract.windowFrames(), contract.features().featuresPerFrame());
         try (TFloat32 input = TFloat32.tensorOf(shape, DataBuffers.of(windows, true, false).narrow(batch * (long) size));
              Result result = function.call(Map.of(contract.inputName(), input))) {
             Tensor output = result.get(contract.outputName()).orElseThrow(() ->

@@ -24,6 +24,12 @@ import java.util.Map;
  * @param outputName   name of the signature's output: [batch, labels.size()] probabilities
  * @param training     a summary of the data and settings the model was trained with
  * @param metrics      measured quality, e.g. held-out accuracy
+ * @param inputKind    {@code LOG_MEL}: input [batch, windowFrames, features.featuresPerFrame()] of frames from the
+ *                     shared front end (the default); {@code WAVEFORM}: input [batch, windowSamples()] of mono
+ *                     samples at features.sampleRate() in [-1, 1] (YAMNet style; the model does its own features)
+ * @param outputKind   {@code SOFTMAX}: one label per window, scores sum to 1 (the default); {@code SIGMOID}:
+ *                     independent scores per label (multi-label, AudioSet style), each compared to its threshold
+ * @param thresholds   for SIGMOID models, the score at or above which each label counts as present (default 0.5)
  */
 public record ModelContract(
         String format,
@@ -36,7 +42,16 @@ public record ModelContract(
         String inputName,
         String outputName,
         Map<String, Object> training,
-        Map<String, Double> metrics) implements java.io.Serializable {
+        Map<String, Double> metrics,
+        InputKind inputKind,
+        OutputKind outputKind,
+        List<Float> thresholds) implements java.io.Serializable {
+
+    /** What the model's input holds. */
+    public enum InputKind { LOG_MEL, WAVEFORM }
+
+    /** How the model's scores relate. */
+    public enum OutputKind { SOFTMAX, SIGMOID }
 
     public static final String FILE_NAME = "hark-model.json";
     public static final String FORMAT = "hark-model/1";
@@ -58,6 +73,27 @@ public record ModelContract(
         labels = List.copyOf(labels);
         training = training == null ? Map.of() : Map.copyOf(training);
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        inputKind = inputKind == null ? InputKind.LOG_MEL : inputKind;
+        outputKind = outputKind == null ? OutputKind.SOFTMAX : outputKind;
+        if (thresholds == null) {
+            thresholds = java.util.Collections.nCopies(labels.size(), 0.5f);
+        } else if (thresholds.size() != labels.size()) {
+            throw new IllegalArgumentException("thresholds has " + thresholds.size() + " entries for " + labels.size() + " labels");
+        }
+        thresholds = List.copyOf(thresholds);
+    }
+
+    /** A single-label log-mel model: the kind {@code bin/hark train} makes. */
+    public static ModelContract logMel(String name, String version, List<String> labels, FeatureSpec features,
+                                       int windowFrames, String signature, String inputName, String outputName,
+                                       Map<String, Object> training, Map<String, Double> metrics) {
+        return new ModelContract(FORMAT, name, version, labels, features, windowFrames, signature, inputName, outputName,
+                training, metrics, InputKind.LOG_MEL, OutputKind.SOFTMAX, null);
+    }
+
+    /** Values per window in the model's input: frames x features, or samples. */
+    public int inputSize() {
+        return inputKind == InputKind.WAVEFORM ? (int) windowSamples() : windowFrames * features.featuresPerFrame();
     }
 
     /** Audio samples covered by one window. */
@@ -67,7 +103,7 @@ public record ModelContract(
 
     public ModelContract withMetrics(Map<String, Double> newMetrics) {
         return new ModelContract(format, name, version, labels, features, windowFrames, signature, inputName,
-                outputName, training, newMetrics);
+                outputName, training, newMetrics, inputKind, outputKind, thresholds);
     }
 
     /** Reads {@code dir/hark-model.json}, explaining what is missing if it cannot. */

@@ -21,7 +21,6 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -104,10 +103,14 @@ public final class Trainer {
             Operand<TFloat32> probabilities = tf.nn.softmax(logits);
             Operand<TFloat32> oneHot = tf.oneHot(target, tf.constant(labels.size()), tf.constant(1f), tf.constant(0f));
             Operand<TFloat32> loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
-            Op minimize = new Adam(graph, config.learningRate()).minimize(loss);
+            Placeholder<TFloat32> learningRate = tf.withName("learning_rate").placeholder(TFloat32.class,
+                    Placeholder.shape(Shape.scalar()));
+            Op minimize = adam(tf, loss, vars, learningRate);
             try (Session session = new Session(graph)) {
                 session.initialize();
                 int stepsPerEpoch = Math.max(1, train.size() / config.batchSize());
+                int totalSteps = stepsPerEpoch * config.epochs();
+                int globalStep = 0;
                 int sinceBest = 0;
                 for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                     long start = System.currentTimeMillis();
@@ -122,14 +125,16 @@ public final class Trainer {
                             Example example = pool.get(random.nextInt(pool.size()));
                             float[] audio = augment(example, data.backgroundNoise(), random);
                             float[] frames = extractor.extract(audio);
+                            specAugment(frames, windowFrames, spec.featuresPerFrame(), random);
                             System.arraycopy(frames, 0, batch, b * windowSize, windowSize);
                             batchLabels[b] = label;
                         }
                         try (TFloat32 x = TFloat32.tensorOf(Shape.of(config.batchSize(), windowFrames, spec.featuresPerFrame()),
                                 DataBuffers.of(batch, true, false));
                              TInt32 y = TInt32.vectorOf(batchLabels);
-                             Result r = session.runner().feed(mel, x).feed(target, y).addTarget(minimize)
-                                     .fetch(loss).fetch(probabilities).run()) {
+                             TFloat32 lr = TFloat32.scalarOf(learningRateAt(globalStep++, stepsPerEpoch, totalSteps));
+                             Result r = session.runner().feed(mel, x).feed(target, y).feed(learningRate, lr)
+                                     .addTarget(minimize).fetch(loss).fetch(probabilities).run()) {
                             lossSum += ((TFloat32) r.get(0)).getFloat();
                             TFloat32 p = (TFloat32) r.get(1);
                             for (int b = 0; b < config.batchSize(); b++) {
@@ -167,7 +172,7 @@ public final class Trainer {
         summary.put("batch_size", config.batchSize());
         summary.put("learning_rate", config.learningRate());
         summary.put("seed", config.seed());
-        ModelContract contract = new ModelContract(ModelContract.FORMAT, config.name(), config.version(), labels, spec,
+        ModelContract contract = ModelContract.logMel(config.name(), config.version(), labels, spec,
                 windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,
                 Map.of("validation_accuracy", bestAccuracy));
         export(best, contract, outDir);
@@ -176,7 +181,74 @@ public final class Trainer {
             contract = contract.withMetrics(Map.of("validation_accuracy", bestAccuracy, "test_accuracy", test.accuracy()));
             contract.write(outDir);
         }
+        TrainingReport.write(outDir, contract, history, test);
         return new Outcome(contract, test, history);
+    }
+
+    /** Linear warm-up over the first epoch, then cosine decay to 5% of the peak rate by the last step. */
+    float learningRateAt(int step, int stepsPerEpoch, int totalSteps) {
+        float peak = config.learningRate();
+        if (step < stepsPerEpoch) {
+            return peak * (step + 1) / stepsPerEpoch;
+        }
+        double progress = (step - stepsPerEpoch) / (double) Math.max(1, totalSteps - stepsPerEpoch);
+        return (float) (peak * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)))));
+    }
+
+    /**
+     * Adam (Kingma and Ba) with a learning rate fed each step, built from TensorFlow's ApplyAdam so the schedule can
+     * change it: per variable first and second moments, and shared beta powers updated after each step.
+     */
+    private static Op adam(Ops tf, Operand<TFloat32> loss, Map<String, Variable<TFloat32>> vars, Operand<TFloat32> lr) {
+        float beta1 = 0.9f;
+        float beta2 = 0.999f;
+        List<Variable<TFloat32>> list = new ArrayList<>(vars.values());
+        org.tensorflow.op.core.Gradients grads = tf.gradients(loss, list);
+        Ops init = tf.withInitScope();
+        Variable<TFloat32> beta1Power = init.withName("adam_beta1_power").variable(init.constant(beta1));
+        Variable<TFloat32> beta2Power = init.withName("adam_beta2_power").variable(init.constant(beta2));
+        List<Op> updates = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Variable<TFloat32> v = list.get(i);
+            Variable<TFloat32> m = init.variable(init.zerosLike(v));
+            Variable<TFloat32> s = init.variable(init.zerosLike(v));
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
+            updates.add(tf.train.applyAdam(v, m, s, beta1Power, beta2Power, lr, tf.constant(beta1), tf.constant(beta2),
+                    tf.constant(1e-7f), g));
+        }
+        Ops after = tf.withControlDependencies(updates);
+        Op b1 = after.assign(beta1Power, after.math.mul(beta1Power, after.constant(beta1)));
+        Op b2 = after.assign(beta2Power, after.math.mul(beta2Power, after.constant(beta2)));
+        return tf.withControlDependencies(List.of(b1, b2)).noOp();
+    }
+
+    /**
+     * SpecAugment (Park et al. 2019) on one window: up to two time masks of up to 10 frames and up to two frequency
+     * masks of up to 5 bands, each set to the window's mean (the model normalises per window, so that is "nothing").
+     */
+    static void specAugment(float[] frames, int count, int width, Random random) {
+        double sum = 0;
+        for (float v : frames) {
+            sum += v;
+        }
+        float mean = (float) (sum / frames.length);
+        int timeMasks = random.nextInt(3);
+        for (int i = 0; i < timeMasks; i++) {
+            int len = random.nextInt(11);
+            int start = random.nextInt(Math.max(1, count - len));
+            for (int f = start; f < Math.min(count, start + len); f++) {
+                java.util.Arrays.fill(frames, f * width, (f + 1) * width, mean);
+            }
+        }
+        int freqMasks = random.nextInt(3);
+        for (int i = 0; i < freqMasks; i++) {
+            int len = random.nextInt(6);
+            int start = random.nextInt(Math.max(1, width - len));
+            for (int f = 0; f < count; f++) {
+                java.util.Arrays.fill(frames, f * width + start, f * width + Math.min(width, start + len), mean);
+            }
+        }
     }
 
     /** Scores clips through the exported model, exactly as serving does. */
@@ -189,13 +261,25 @@ public final class Trainer {
             int batch = 64;
             for (int from = 0; from < examples.size(); from += batch) {
                 List<Example> part = examples.subList(from, Math.min(examples.size(), from + batch));
-                float[][] scores = classifier.classify(features(extractor, part, size), part.size());
+                float[] input = contract.inputKind() == ModelContract.InputKind.WAVEFORM
+                        ? waveforms(part, size) : features(extractor, part, size);
+                float[][] scores = classifier.classify(input, part.size());
                 for (int i = 0; i < part.size(); i++) {
                     evaluation.add(contract.labels().indexOf(part.get(i).label()), Evaluation.argMax(scores[i]));
                 }
             }
             return evaluation;
         }
+    }
+
+    /** The first {@code windowSize} samples of each clip (zero-padded if shorter). */
+    private static float[] waveforms(List<Example> examples, int windowSize) {
+        float[] out = new float[examples.size() * windowSize];
+        for (int i = 0; i < examples.size(); i++) {
+            float[] x = examples.get(i).samples();
+            System.arraycopy(x, 0, out, i * windowSize, Math.min(windowSize, x.length));
+        }
+        return out;
     }
 
     private static float[] features(LogMelExtractor extractor, List<Example> examples, int windowSize) {

@@ -21,12 +21,30 @@ class ModelContractTest {
     void roundTripsThroughJson(@TempDir Path dir) throws IOException {
         FeatureSpec spec = new FeatureSpec(8000, 256, 200, 80, 32, 0, 4000, MelScale.SLANEY, MelNorm.SLANEY, 1e-5, 13);
         ModelContract contract = new ModelContract(ModelContract.FORMAT, "m", "7", List.of("a", "b"), spec, 49,
-                "serving_default", "mel", "probabilities", Map.of("clips", 10), Map.of("test_accuracy", 0.5));
+                "serving_default", "mel", "probabilities", Map.of("clips", 10), Map.of("test_accuracy", 0.5),
+                ModelContract.InputKind.WAVEFORM, ModelContract.OutputKind.SIGMOID, List.of(0.3f, 0.7f));
         contract.write(dir);
         ModelContract back = ModelContract.read(dir);
         assertEquals(contract, back);
         assertEquals(spec, back.features());
         assertEquals(48L * 80 + 256, back.windowSamples());
+        assertEquals(48 * 80 + 256, back.inputSize());
+        assertEquals(List.of(0.3f, 0.7f), back.thresholds());
+    }
+
+    @Test
+    void olderContractsGetTheDefaults(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(ModelContract.FILE_NAME), "{\"format\":\"hark-model/1\",\"name\":\"n\",\"version\":\"1\","
+                + "\"labels\":[\"a\",\"b\",\"c\"],\"features\":{\"sampleRate\":16000,\"nFft\":512,\"winLength\":400,"
+                + "\"hopLength\":160,\"nMels\":40,\"fMin\":20,\"fMax\":7600,\"melScale\":\"HTK\",\"melNorm\":\"NONE\","
+                + "\"logOffset\":1e-6},\"windowFrames\":97,\"signature\":\"serving_default\",\"inputName\":\"mel\","
+                + "\"outputName\":\"probabilities\"}");
+        ModelContract c = ModelContract.read(dir);
+        assertEquals(ModelContract.InputKind.LOG_MEL, c.inputKind());
+        assertEquals(ModelContract.OutputKind.SOFTMAX, c.outputKind());
+        assertEquals(List.of(0.5f, 0.5f, 0.5f), c.thresholds());
+        assertEquals(0, c.features().nMfcc());
+        assertEquals(97 * 40, c.inputSize());
     }
 
     @Test
