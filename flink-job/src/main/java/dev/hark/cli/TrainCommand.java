@@ -22,6 +22,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--patience", defaultValue = "10",
+            description = "Stop after this many epochs without a better validation accuracy (default: ${DEFAULT-VALUE}).")
+    int patience;
+
     @Option(names = "--name", defaultValue = "keywords", description = "Model name in the contract (default: ${DEFAULT-VALUE}).")
     String name;
 
@@ -32,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
-                defaults.patience(), seed);
+                patience, seed);
         KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, seed);
         System.out.printf("loaded %d clips (%d train, %d validation, %d test)%n", dataset.examples().size(),
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),

@@ -40,7 +40,7 @@ class HarkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "run", "features", "synth", "train"}) {
+        for (String command : new String[] {"demo", "run", "features", "synth", "train", "evaluate"}) {
             Run r = run(command, "--help");
             assertEquals(0, r.exit(), command);
             assertTrue(r.out().contains("Usage: hark " + command), r.out());
@@ -87,6 +87,37 @@ class HarkCliTest {
     }
 
     @Test
+    void evaluateReportsAndWritesJson(@TempDir Path dir) throws Exception {
+        // The bundled demo audio, cut into one-second clips in Speech Commands layout.
+        Path data = dir.resolve("data");
+        java.util.Random random = new java.util.Random(1);
+        for (dev.hark.data.DemoStreams.Loaded s : dev.hark.data.DemoStreams.loadBundled()) {
+            float[] x = s.audio().samples();
+            for (int i = 0; i < s.stream().slots().size(); i++) {
+                String slot = s.stream().slots().get(i);
+                String folder = slot.equals("_silence_") ? "_background_noise_" : slot;
+                WavFile.write(data.resolve(folder + "/" + s.stream().id() + "_nohash_" + i + ".wav"),
+                        java.util.Arrays.copyOfRange(x, i * 16000, (i + 1) * 16000), 16000);
+            }
+        }
+        Path json = dir.resolve("eval.json");
+        Run r = run("evaluate", "--model", "../model-export/models/keywords", "--data", data.toString(), "--json", json.toString());
+        assertEquals(0, r.exit(), r.err());
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertEquals("all", tree.get("split").asText());
+        assertTrue(tree.get("accuracy").asDouble() > 0.8, tree.toString());
+        assertEquals(12, tree.get("per_label").size());
+        assertEquals(12, tree.get("confusion").size());
+        long total = 0;
+        for (var row : tree.get("confusion")) {
+            for (var v : row) {
+                total += v.asLong();
+            }
+        }
+        assertEquals(tree.get("total").asLong(), total);
+    }
+
+    @Test
     void explainsBadArguments() {
         Run missing = run("run");
         assertEquals(2, missing.exit());
@@ -112,6 +143,10 @@ class HarkCliTest {
         Run scale = run("features", "--input", "x.wav", "--output", "x.csv", "--mel-scale", "bark");
         assertEquals(2, scale.exit());
         assertTrue(scale.err().contains("--mel-scale"), scale.err());
+
+        Run noContract = run("evaluate", "--model", "/tmp", "--data", "/tmp");
+        assertEquals(2, noContract.exit());
+        assertTrue(noContract.err().contains("no model contract"), noContract.err());
 
         Run data = run("train", "--data", "/no/such/data", "--out", "/tmp/x");
         assertEquals(2, data.exit());

@@ -52,6 +52,9 @@ public final class KeywordDataset {
      * @param sampleRate the rate every clip must have
      */
     public static KeywordDataset load(Path dir, List<String> labels, int sampleRate, long seed) throws IOException {
+        if (Files.isRegularFile(dir) && dir.toString().endsWith(".csv")) {
+            return loadCsv(dir, labels, sampleRate, seed);
+        }
         if (!Files.isDirectory(dir)) {
             throw new IOException("dataset folder " + dir + " does not exist; create one with: bin/hark synth --out " + dir);
         }
@@ -99,18 +102,73 @@ public final class KeywordDataset {
             }
             addSilence(examples, labels, noise, sampleRate, random);
         }
+        requireTrainingExamples(examples, labels, dir);
+        return new KeywordDataset(List.copyOf(examples), List.copyOf(noise));
+    }
+
+    /**
+     * Loads clips listed in a CSV of {@code path,label} lines (paths relative to the CSV; an optional header line
+     * {@code path,label}). Labels outside {@code labels} count as {@link #UNKNOWN}. Each clip's split follows a
+     * stable hash of its file name's speaker part (before {@code _nohash_}), about 10% validation and 10% test, so a
+     * speaker never straddles splits.
+     */
+    public static KeywordDataset loadCsv(Path csv, List<String> labels, int sampleRate, long seed) throws IOException {
+        Path base = csv.toAbsolutePath().getParent();
+        List<Example> examples = new ArrayList<>();
+        Random random = new Random(seed);
+        int lineNumber = 0;
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            lineNumber++;
+            if (line.isBlank() || (lineNumber == 1 && line.trim().equalsIgnoreCase("path,label"))) {
+                continue;
+            }
+            String[] cells = line.split(",");
+            if (cells.length != 2 || cells[0].isBlank() || cells[1].isBlank()) {
+                throw new IOException(csv + " line " + lineNumber + ": expected 'path,label', got '" + line + "'");
+            }
+            String label = labels.contains(cells[1].trim()) ? cells[1].trim() : UNKNOWN;
+            if (!labels.contains(label)) {
+                continue;
+            }
+            Path wav = base.resolve(cells[0].trim());
+            WavFile.Audio audio = WavFile.read(wav);
+            if (audio.sampleRate() != sampleRate) {
+                throw new IOException(wav + " has sample rate " + audio.sampleRate() + " Hz; this dataset needs " + sampleRate);
+            }
+            examples.add(new Example(label, splitOf(wav.getFileName().toString()),
+                    fitToLength(audio.samples(), sampleRate, random), cells[0].trim()));
+        }
+        if (examples.isEmpty()) {
+            throw new IOException("no clips listed in " + csv);
+        }
+        requireTrainingExamples(examples, labels, csv);
+        return new KeywordDataset(List.copyOf(examples), List.of());
+    }
+
+    /** Speech Commands style split from the speaker part of a file name: about 10% validation, 10% test. */
+    static Split splitOf(String fileName) {
+        String speaker = fileName.contains("_nohash_") ? fileName.substring(0, fileName.indexOf("_nohash_")) : fileName;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(speaker.getBytes(StandardCharsets.UTF_8));
+        long bucket = crc.getValue() % 100;
+        return bucket < 10 ? Split.VALIDATION : bucket < 20 ? Split.TEST : Split.TRAIN;
+    }
+
+    private static void requireTrainingExamples(List<Example> examples, List<String> labels, Path source) throws IOException {
         for (String label : labels) {
             if (examples.stream().noneMatch(e -> e.label().equals(label) && e.split() == Split.TRAIN)) {
-                throw new IOException("label '" + label + "' has no training examples in " + dir);
+                throw new IOException("label '" + label + "' has no training examples in " + source);
             }
         }
-        return new KeywordDataset(List.copyOf(examples), List.copyOf(noise));
     }
 
     /** Silence examples: background noise at random levels, as many per split as an average keyword has. */
     private static void addSilence(List<Example> examples, List<String> labels, List<float[]> noise, int rate, Random random) {
         for (Split split : Split.values()) {
             long count = examples.stream().filter(e -> e.split() == split).count();
+            if (count == 0) {
+                continue; // a split the dataset does not have stays empty
+            }
             int perLabel = (int) Math.max(1, count / Math.max(1, labels.size()));
             for (int i = 0; i < perLabel; i++) {
                 float[] source = noise.get(random.nextInt(noise.size()));

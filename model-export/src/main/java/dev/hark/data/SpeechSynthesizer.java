@@ -55,7 +55,8 @@ public final class SpeechSynthesizer {
         String v = variant == null ? voice : voice + "+" + variant;
         ProcessBuilder espeak = new ProcessBuilder("espeak-ng", "-v", v, "-s", Integer.toString(wordsPerMinute),
                 "-p", Integer.toString(pitch), "--stdout", text);
-        ProcessBuilder sox = new ProcessBuilder("sox", "-q", "-t", "wav", "-", "-t", "raw", "-r",
+        // -D: no dither, which sox would otherwise add with fresh random numbers on every run.
+        ProcessBuilder sox = new ProcessBuilder("sox", "-q", "-D", "-t", "wav", "-", "-t", "raw", "-r",
                 Integer.toString(sampleRate), "-c", "1", "-b", "16", "-e", "signed-integer", "-L", "-");
         espeak.redirectError(ProcessBuilder.Redirect.DISCARD);
         sox.redirectError(ProcessBuilder.Redirect.DISCARD);

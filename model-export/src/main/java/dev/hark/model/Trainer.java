@@ -171,6 +171,9 @@ public final class Trainer {
         summary.put("epochs_run", history.size());
         summary.put("batch_size", config.batchSize());
         summary.put("learning_rate", config.learningRate());
+        summary.put("learning_rate_schedule", "linear warm-up over epoch 1, cosine decay to 5%");
+        summary.put("augmentation", "time shift +-100 ms, background noise at 0-30 dB SNR (80%), gain +-6 dB, SpecAugment");
+        summary.put("patience", config.patience());
         summary.put("seed", config.seed());
         ModelContract contract = ModelContract.logMel(config.name(), config.version(), labels, spec,
                 windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,

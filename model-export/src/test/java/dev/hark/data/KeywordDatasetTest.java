@@ -46,6 +46,41 @@ class KeywordDatasetTest {
     }
 
     @Test
+    void readsACsvOfPathAndLabelWithSpeakerStableSplits(@TempDir Path dir) throws IOException {
+        List<String> lines = new java.util.ArrayList<>(List.of("path,label"));
+        for (int speaker = 0; speaker < 40; speaker++) {
+            for (String label : List.of("yes", "no", "cat")) {
+                String path = "clips/" + label + "/s" + speaker + "_nohash_0.wav";
+                WavFile.write(dir.resolve(path), new float[12000], 16000);
+                lines.add(path + "," + label);
+            }
+        }
+        Files.write(dir.resolve("list.csv"), lines);
+        KeywordDataset data = KeywordDataset.load(dir.resolve("list.csv"), List.of("yes", "no", "_unknown_"), 16000, 1);
+        assertEquals(120, data.examples().size());
+        assertEquals(40, data.examples().stream().filter(e -> e.label().equals("_unknown_")).count());
+        for (KeywordDataset.Example e : data.examples()) {
+            String speaker = e.source().substring(e.source().lastIndexOf('/') + 1);
+            assertEquals(KeywordDataset.splitOf(speaker), e.split(), "one speaker, one split");
+            assertEquals(16000, e.samples().length);
+        }
+        assertTrue(data.split(KeywordDataset.Split.TEST).size() > 0 && data.split(KeywordDataset.Split.VALIDATION).size() > 0);
+
+        Files.writeString(dir.resolve("bad.csv"), "clips/yes/s0_nohash_0.wav;yes\n");
+        IOException bad = assertThrows(IOException.class,
+                () -> KeywordDataset.load(dir.resolve("bad.csv"), List.of("yes"), 16000, 1));
+        assertTrue(bad.getMessage().contains("line 1: expected 'path,label'"), bad.getMessage());
+    }
+
+    @Test
+    void explainsANonWavFile(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("yes"));
+        Files.writeString(dir.resolve("yes/readme.wav"), "not audio");
+        IOException e = assertThrows(IOException.class, () -> KeywordDataset.load(dir, List.of("yes"), 16000, 1));
+        assertTrue(e.getMessage().contains("not a readable WAV file"), e.getMessage());
+    }
+
+    @Test
     void explainsAMissingFolderAndAMissingLabel(@TempDir Path dir) throws IOException {
         IOException missing = assertThrows(IOException.class,
                 () -> KeywordDataset.load(dir.resolve("nope"), Trainer.SPEECH_COMMANDS_LABELS, 16000, 1));

@@ -1,0 +1,64 @@
+package dev.hark.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hark.data.KeywordDataset;
+import dev.hark.model.Evaluation;
+import dev.hark.model.ModelContract;
+import dev.hark.model.Trainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Score a model on a labelled dataset (Speech Commands layout, or a CSV of path,label) through",
+                "its contract: accuracy, per-label precision/recall/F1 and the confusion matrix."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (SavedModel + hark-model.json).")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR|CSV", description = "Dataset folder, or a CSV of path,label.")
+    Path data;
+
+    @Option(names = "--split", defaultValue = "test",
+            description = "test, validation, train or all (default: ${DEFAULT-VALUE}; all when the dataset has no test list).")
+    String split;
+
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write accuracy, per_label and confusion as JSON.")
+    Path json;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for padding and silence clips (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelContract contract = ModelContract.read(model);
+        KeywordDataset dataset = KeywordDataset.load(data, contract.labels(), contract.features().sampleRate(), seed);
+        List<KeywordDataset.Example> clips = switch (split) {
+            case "all" -> dataset.examples();
+            case "test", "validation", "train" -> dataset.split(KeywordDataset.Split.valueOf(split.toUpperCase(java.util.Locale.ROOT)));
+            default -> throw new HarkCli.UserError("--split must be test, validation, train or all, got " + split);
+        };
+        if (clips.isEmpty() && split.equals("test")) {
+            clips = dataset.examples();
+            split = "all";
+        }
+        if (clips.isEmpty()) {
+            throw new HarkCli.UserError("no clips in the " + split + " split of " + data);
+        }
+        Evaluation evaluation = Trainer.evaluate(model, clips);
+        System.out.printf("%s v%s on %s (%s split)%n%n", contract.name(), contract.version(), data, split);
+        System.out.print(evaluation.toText());
+        if (json != null) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>(evaluation.toJson());
+            out.put("model", Map.of("name", contract.name(), "version", contract.version()));
+            out.put("split", split);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
+            System.out.println("\nwrote " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.hark.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.audio.WavFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetSynthesizerTest {
+
+    private static List<String> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameDatasetAndHoldsVoicesOut(@TempDir Path dir) throws IOException {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        int clips = new DatasetSynthesizer(3, 1, 2).write(a);
+        new DatasetSynthesizer(3, 1, 2).write(b);
+        List<String> names = files(a);
+        assertEquals(names, files(b));
+        for (String name : names) {
+            assertArrayEquals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)), name);
+        }
+        // Layout of Speech Commands: one folder per word, lists, background noise.
+        assertTrue(Files.isRegularFile(a.resolve("yes").resolve(Files.list(a.resolve("yes")).findFirst().orElseThrow().getFileName())));
+        assertTrue(Files.list(a.resolve(DatasetSynthesizer.BACKGROUND_NOISE)).count() >= 3);
+        List<String> testing = Files.readAllLines(a.resolve("testing_list.txt"));
+        List<String> validation = Files.readAllLines(a.resolve("validation_list.txt"));
+        assertEquals(clips / 4, testing.size(), "2 of 8 voices are test voices");
+        assertEquals(clips / 8, validation.size(), "1 of 8 voices is the validation voice");
+        for (String clip : testing) {
+            assertFalse(validation.contains(clip));
+        }
+        // Every clip: 1 s, 16 kHz, never digital silence at the edges.
+        WavFile.Audio audio = WavFile.read(a.resolve(testing.get(0)));
+        assertEquals(16000, audio.sampleRate());
+        assertEquals(16000, audio.samples().length);
+        assertTrue(audio.samples()[0] != 0f || audio.samples()[1] != 0f);
+    }
+
+    @Test
+    void placementIsDeterministicForASeed() {
+        float[] speech = new float[5000];
+        for (int i = 0; i < speech.length; i++) {
+            speech[i] = (float) Math.sin(i * 0.1);
+        }
+        assertArrayEquals(DatasetSynthesizer.placeInSecond(speech, new Random(9)), DatasetSynthesizer.placeInSecond(speech, new Random(9)));
+    }
+}
