@@ -26,8 +26,9 @@ public final class HarkCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HarkCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UserError || e instanceof java.io.IOException || e instanceof IllegalArgumentException
-                    || e instanceof IllegalStateException) {
+            if (e instanceof UserError || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                    || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof org.tensorflow.exceptions.TensorFlowException) {
                 commandLine.getErr().println("hark " + commandLine.getCommandName() + ": " + e.getMessage());
                 return 2;
             }

@@ -22,6 +22,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--repeatable", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "One TensorFlow thread, so the same seed gives the same model (default); --no-repeatable"
+                    + " uses every core and is faster.")
+    boolean repeatable;
+
     @Option(names = "--patience", defaultValue = "10",
             description = "Stop after this many epochs without a better validation accuracy (default: ${DEFAULT-VALUE}).")
     int patience;
@@ -36,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
-                patience, seed);
+                patience, seed, repeatable);
         KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, seed);
         System.out.printf("loaded %d clips (%d train, %d validation, %d test)%n", dataset.examples().size(),
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),

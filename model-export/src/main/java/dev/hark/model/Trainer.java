@@ -43,7 +43,8 @@ public final class Trainer {
     public static final String OUTPUT_NAME = "probabilities";
 
     /** Training settings. */
-    public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed) {
+    public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
+                         boolean repeatable) {
         public Config {
             if (epochs < 1 || batchSize < 1 || learningRate <= 0 || patience < 1) {
                 throw new IllegalArgumentException("epochs, batchSize, patience and learningRate must be positive");
@@ -51,7 +52,7 @@ public final class Trainer {
         }
 
         public static Config defaults() {
-            return new Config("keywords", "1", 30, 32, 1e-3f, 6, 42L);
+            return new Config("keywords", "1", 30, 32, 1e-3f, 10, 42L, true);
         }
     }
 
@@ -106,7 +107,11 @@ public final class Trainer {
             Placeholder<TFloat32> learningRate = tf.withName("learning_rate").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.scalar()));
             Op minimize = adam(tf, loss, vars, learningRate);
-            try (Session session = new Session(graph)) {
+            // One thread per op and one op at a time: TensorFlow's multi-threaded reductions sum in varying order,
+            // and a fixed seed must give the same model every run.
+            org.tensorflow.proto.ConfigProto single = org.tensorflow.proto.ConfigProto.newBuilder()
+                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(1).build();
+            try (Session session = config.repeatable() ? new Session(graph, single) : new Session(graph)) {
                 session.initialize();
                 int stepsPerEpoch = Math.max(1, train.size() / config.batchSize());
                 int totalSteps = stepsPerEpoch * config.epochs();
@@ -210,15 +215,22 @@ public final class Trainer {
         Ops init = tf.withInitScope();
         Variable<TFloat32> beta1Power = init.withName("adam_beta1_power").variable(init.constant(beta1));
         Variable<TFloat32> beta2Power = init.withName("adam_beta2_power").variable(init.constant(beta2));
+        // Gate: no variable changes before every gradient is computed. Backprop reads the variables too, so an
+        // update racing a read would make the step (and the run) depend on scheduling.
+        List<org.tensorflow.op.core.Identity<TFloat32>> gradients = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
+            gradients.add(tf.identity(g));
+        }
+        Ops gated = tf.withControlDependencies(new ArrayList<Op>(gradients));
         List<Op> updates = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             Variable<TFloat32> v = list.get(i);
             Variable<TFloat32> m = init.variable(init.zerosLike(v));
             Variable<TFloat32> s = init.variable(init.zerosLike(v));
-            @SuppressWarnings("unchecked")
-            Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads.dy(i);
-            updates.add(tf.train.applyAdam(v, m, s, beta1Power, beta2Power, lr, tf.constant(beta1), tf.constant(beta2),
-                    tf.constant(1e-7f), g));
+            updates.add(gated.train.applyAdam(v, m, s, beta1Power, beta2Power, lr, gated.constant(beta1),
+                    gated.constant(beta2), gated.constant(1e-7f), gradients.get(i)));
         }
         Ops after = tf.withControlDependencies(updates);
         Op b1 = after.assign(beta1Power, after.math.mul(beta1Power, after.constant(beta1)));

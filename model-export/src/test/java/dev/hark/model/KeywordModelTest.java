@@ -23,14 +23,15 @@ class KeywordModelTest {
     static Path dir;
     static Trainer.Outcome outcome;
     static Path model;
+    static KeywordDataset dataset;
 
     @BeforeAll
     static void train() throws IOException {
         Path data = dir.resolve("data");
         new DatasetSynthesizer(7, 4, 2).write(data);
-        KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, 7);
+        dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, 7);
         model = dir.resolve("model");
-        Trainer.Config config = new Trainer.Config("test-model", "0.1", 12, 32, 2e-3f, 12, 7);
+        Trainer.Config config = new Trainer.Config("test-model", "0.1", 12, 32, 2e-3f, 12, 7, true);
         outcome = new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, model, line -> { });
     }
 
@@ -70,6 +71,18 @@ class KeywordModelTest {
             }
             assertThrows(IllegalArgumentException.class, () -> classifier.classify(window, 2));
         }
+    }
+
+    @Test
+    void theSameSeedTrainsTheSameModel() throws IOException {
+        Trainer.Config config = new Trainer.Config("again", "0", 2, 32, 2e-3f, 2, 11, true);
+        byte[][] weights = new byte[2][];
+        for (int run = 0; run < 2; run++) {
+            Path out = dir.resolve("again" + run);
+            new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, out, line -> { });
+            weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(weights[0], weights[1]);
     }
 
     @Test
