@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.jtransforms.fft.FloatFFT_1D;
 import org.openjdk.jmh.annotations.*;
 
+/** Nanoseconds per frame of the scalar engine's parts (JTransforms FFT, mel sum, logarithms): where time goes. */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
