@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Computes as many frames at once as a SIMD register holds floats (16 with AVX-512, 8 with AVX2), with the JDK's
  * Vector API: lane f of every vector belongs to frame f, so each step of the FFT, the power spectrum, the mel sum
- * and the logarithm is one instruction for all those frames. The FFT is a radix-2 Stockham transform (self-sorting)
- * of nFft/2 complex points (even samples as real, odd as imaginary parts), then split into the real spectrum.
+ * and the logarithm is one instruction for all those frames. Frames are gathered into lanes with SIMD gathers; the
+ * FFT is a radix-4 Stockham transform (self-sorting) of nFft/2 complex points (even samples as real, odd as
+ * imaginary parts), then split into the real spectrum.
  *
  * <p>No fused multiply-add: where a CPU lacks it, the Vector API would emulate it in software, very slowly.
  *
