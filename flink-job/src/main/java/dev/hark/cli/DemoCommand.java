@@ -70,6 +70,8 @@ final class DemoCommand implements Callable<Integer> {
             kafka.createTopic(job.deadLetterTopic, 1);
             Configuration conf = job.toConfiguration(LocalFlink.loopbackConfiguration(), kafka.bootstrapServers());
             conf.set(dev.hark.job.HarkOptions.STARTING_OFFSETS, "earliest");
+            // Live output: predictions are visible at once rather than at the next checkpoint.
+            conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE);
             JobSettings settings = JobSettings.from(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             System.out.printf("broker %s up; starting the Flink job with model %s v%s (%s) ...%n",

@@ -29,6 +29,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Checkpoint interval; 0 disables checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointMillis;
 
+    @Option(names = "--delivery-guarantee", defaultValue = "EXACTLY_ONCE",
+            description = "EXACTLY_ONCE (Kafka transactions committed with each checkpoint; read with"
+                    + " isolation.level=read_committed) or AT_LEAST_ONCE (default: ${DEFAULT-VALUE}).")
+    org.apache.flink.connector.base.DeliveryGuarantee deliveryGuarantee;
+
     @Mixin
     JobOptions job;
 
@@ -39,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Configuration conf = job.toConfiguration(LocalFlink.loopbackConfiguration(), bootstrapServers);
         conf.set(dev.hark.job.HarkOptions.GROUP_ID, groupId);
+        conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
         conf.set(PipelineOptions.MAX_PARALLELISM, LocalFlink.MAX_PARALLELISM);
         if (checkpointMillis > 0) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));

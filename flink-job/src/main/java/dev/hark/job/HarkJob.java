@@ -30,6 +30,12 @@ public final class HarkJob {
     /** Defines the job with Kafka from {@code config} and starts it without waiting for it to end. */
     public static JobClient start(StreamExecutionEnvironment env, ReadableConfig config) throws Exception {
         JobSettings settings = JobSettings.from(config);
+        if (config.get(HarkOptions.DELIVERY_GUARANTEE) == org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE
+                && !env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new IllegalArgumentException(HarkOptions.DELIVERY_GUARANTEE.key() + "=EXACTLY_ONCE commits output with"
+                    + " checkpoints, but checkpointing is off: set execution.checkpointing.interval"
+                    + " (--checkpoint-interval-ms) or choose AT_LEAST_ONCE");
+        }
         define(env, KafkaWiring.audioSource(config), KafkaWiring.predictionSink(config),
                 KafkaWiring.deadLetterSink(config), settings);
         return env.executeAsync(JOB_NAME);

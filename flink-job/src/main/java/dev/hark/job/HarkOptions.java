@@ -3,6 +3,7 @@ package dev.hark.job;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /** Every setting of the hark job, typed, with its default and what it does. */
 public final class HarkOptions {
@@ -61,6 +62,17 @@ public final class HarkOptions {
     public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("hark.kafka.starting-offsets")
             .stringType().defaultValue("committed")
             .withDescription("Where a new source starts: committed (the group's offsets, else earliest), earliest or latest.");
+
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE = ConfigOptions.key("hark.sink.delivery-guarantee")
+            .enumType(DeliveryGuarantee.class).defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+            .withDescription("EXACTLY_ONCE: predictions and dead letters are written in Kafka transactions committed"
+                    + " with each checkpoint (read them with isolation.level=read_committed; needs checkpointing)."
+                    + " AT_LEAST_ONCE: visible at once, duplicated after a failure.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("hark.sink.transactional-id-prefix")
+            .stringType().noDefaultValue()
+            .withDescription("Prefix of the sinks' Kafka transactional ids; must differ between jobs that write to the"
+                    + " same cluster and stay the same across restarts of one job. Default: hark-<predictions topic>.");
 
     public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("hark.kafka.bounded")
             .booleanType().defaultValue(false)

@@ -8,7 +8,6 @@ import dev.hark.job.ingest.RawRecordDeserializer;
 import dev.hark.job.sink.AvroRecordSerializer;
 import java.util.Properties;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -50,7 +49,8 @@ public final class KafkaWiring {
                 .setBootstrapServers(bootstrapServers(config))
                 .setRecordSerializer(new AvroRecordSerializer<>(config.get(HarkOptions.PREDICTIONS_TOPIC),
                         Prediction::getStreamId, p -> WireFormat.encode(p, Prediction.getEncoder())))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
+                .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-predictions")
                 .setKafkaProducerConfig(producerProperties())
                 .build();
     }
@@ -61,13 +61,21 @@ public final class KafkaWiring {
                 .setRecordSerializer(new AvroRecordSerializer<>(config.get(HarkOptions.DEAD_LETTER_TOPIC),
                         d -> d.getSourceTopic() + "-" + d.getSourcePartition(),
                         d -> WireFormat.encode(d, DeadLetter.getEncoder())))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
+                .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-dead-letters")
                 .setKafkaProducerConfig(producerProperties())
                 .build();
     }
 
+    private static String transactionalIdPrefix(ReadableConfig config) {
+        return config.getOptional(HarkOptions.TRANSACTIONAL_ID_PREFIX)
+                .orElse("hark-" + config.get(HarkOptions.PREDICTIONS_TOPIC));
+    }
+
     private static Properties producerProperties() {
         Properties props = new Properties();
+        // Below the broker's transaction.max.timeout.ms (15 min by default); the connector's default of 1 h is not.
+        props.setProperty("transaction.timeout.ms", "600000");
         props.setProperty("linger.ms", "5");
         props.setProperty("compression.type", "lz4");
         return props;

@@ -144,6 +144,11 @@ class HarkCliTest {
         assertEquals(2, scale.exit());
         assertTrue(scale.err().contains("--mel-scale"), scale.err());
 
+        Run noCheckpoints = run("run", "--bootstrap-servers", "127.0.0.1:1", "--checkpoint-interval-ms", "0",
+                "--model", "../model-export/models/keywords");
+        assertEquals(2, noCheckpoints.exit());
+        assertTrue(noCheckpoints.err().contains("checkpointing is off"), noCheckpoints.err());
+
         Run noContract = run("evaluate", "--model", "/tmp", "--data", "/tmp");
         assertEquals(2, noContract.exit());
         assertTrue(noContract.err().contains("no model contract"), noContract.err());

@@ -116,8 +116,10 @@ class HarkJobITCase {
         conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(hopMillis));
         conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
         conf.set(HarkOptions.BOUNDED, true);
+        conf.set(HarkOptions.DELIVERY_GUARANTEE, org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
+        env.enableCheckpointing(500); // exactly-once output becomes visible (read_committed) with each checkpoint
         JobClient job = HarkJob.start(env, conf);
         job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
