@@ -47,6 +47,11 @@ public final class HarkOptions {
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("After this long without records, a partition no longer holds back event time.");
 
+    public static final ConfigOption<Duration> STREAM_IDLE_TIMEOUT = ConfigOptions.key("hark.stream.idle-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("A stream with no chunk for this long (processing time) has its state freed; a chunk with"
+                    + " end_of_stream frees it at once.");
+
     public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("hark.predictions.top-k")
             .intType().defaultValue(0)
             .withDescription("Labels per prediction, best first; 0 means all labels of the model.");

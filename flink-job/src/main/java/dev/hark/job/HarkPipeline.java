@@ -44,14 +44,14 @@ public final class HarkPipeline {
 
         DataStream<AudioChunkEvent> ordered = timed
                 .keyBy(chunk -> chunk.streamId, Types.STRING)
-                .process(new ChunkSequencer(settings.maxOutOfOrderMillis()))
+                .process(new ChunkSequencer(settings.maxOutOfOrderMillis(), settings.streamIdleMillis()))
                 .uid("order-chunks").name("Order chunks per stream");
 
         // Still partitioned by stream id: no second shuffle before the windower.
         DataStream<FeatureWindow> windows = DataStreamUtils
                 .reinterpretAsKeyedStream(ordered, chunk -> chunk.streamId, Types.STRING)
                 .process(new FeatureWindower(settings.contract().features(), settings.contract().windowFrames(),
-                        settings.hopFrames()))
+                        settings.hopFrames(), settings.streamIdleMillis()))
                 .uid("log-mel-windows").name("Log-mel frames and windows");
 
         DataStream<Prediction> predictions = windows

@@ -13,6 +13,7 @@ public record JobSettings(
         int hopFrames,
         long maxOutOfOrderMillis,
         long sourceIdleMillis,
+        long streamIdleMillis,
         int topK,
         int intraOpThreads,
         int maxChunkBytes) implements Serializable {
@@ -43,6 +44,7 @@ public record JobSettings(
         }
         return new JobSettings(Path.of(modelDir).toAbsolutePath().toString(), contract, hopFrames, maxOutOfOrder,
                 config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(),
+                config.get(HarkOptions.STREAM_IDLE_TIMEOUT).toMillis(),
                 topK == 0 ? contract.labels().size() : topK,
                 config.get(HarkOptions.INTRA_OP_THREADS), config.get(HarkOptions.MAX_CHUNK_BYTES));
     }

@@ -103,7 +103,11 @@ class HarkJobITCase {
                     .setEventTime(Instant.ofEpochMilli(start)).setSampleRate(44099).setChannels(2)
                     .setEncoding(SampleEncoding.PCM_S16LE).setSamples(ByteBuffer.wrap(new byte[400])).build()));
             // The first stream again, as a 44.1 kHz stereo float recording: the job resamples and downmixes it.
-            ChunkProducer.sendAll(producer, "audio", stereoFloatChunks(RESAMPLED_ID, atCdRate, start));
+            List<AudioChunk> cd = stereoFloatChunks(RESAMPLED_ID, atCdRate, start);
+            ChunkProducer.sendAll(producer, "audio", cd);
+            // ... and ends it explicitly: the job scores the resampler's tail and frees the stream.
+            producer.send(ChunkProducer.record("audio", AudioChunk.newBuilder(cd.get(cd.size() - 1))
+                    .setSequence(cd.size()).setSamples(ByteBuffer.allocate(0)).setEndOfStream(true).build()));
             producer.flush();
         }
 
@@ -131,8 +135,9 @@ class HarkJobITCase {
             expected.put(s.stream().id(), n);
             total += n;
         }
-        // A stream that is resampled yields the frames its resampled samples complete (the job never flushes).
-        int resampledFrames = new FeatureStream(contract.features()).advance(new FeatureStream.State(), atCdRate, 44100).frameCount();
+        // The resampled stream ends with an end-of-stream chunk, so it yields every frame of the whole signal.
+        int resampledFrames = new FeatureStream(contract.features()).extractAll(atCdRate, 44100).length
+                / contract.features().featuresPerFrame();
         expected.put(RESAMPLED_ID, windows.windowCount(resampledFrames));
         total += expected.get(RESAMPLED_ID);
         assertEquals(expected.get(first.stream().id()), expected.get(RESAMPLED_ID), "resampling keeps every window");

@@ -22,16 +22,19 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
     private final FeatureSpec spec;
     private final int windowFrames;
     private final int hopFrames;
+    private final long idleTimeoutMillis;
     private transient FeatureStream features;
+    private transient ValueState<Long> idleTimer;
     private transient SlidingWindows windows;
     private transient ValueState<StreamFeatureState> state;
     private transient Counter framesOut;
     private transient Counter windowsOut;
 
-    public FeatureWindower(FeatureSpec spec, int windowFrames, int hopFrames) {
+    public FeatureWindower(FeatureSpec spec, int windowFrames, int hopFrames, long idleTimeoutMillis) {
         this.spec = spec;
         this.windowFrames = windowFrames;
         this.hopFrames = hopFrames;
+        this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
     @Override
@@ -40,6 +43,8 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
         windows = new SlidingWindows(windowFrames, hopFrames, spec.featuresPerFrame());
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("stream-features",
                 TypeInformation.of(StreamFeatureState.class)));
+        idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-timer",
+                org.apache.flink.api.common.typeinfo.Types.LONG));
         framesOut = getRuntimeContext().getMetricGroup().counter("framesComputed");
         windowsOut = getRuntimeContext().getMetricGroup().counter("windowsOut");
     }
@@ -51,16 +56,42 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             current = new StreamFeatureState();
             current.originMillis = chunk.eventTime;
         }
-        StreamingFramer.Advance advance = features.advance(current.audio, chunk.samples, chunk.sampleRate);
+        emitWindows(chunk.streamId, current, features.advance(current.audio, chunk.samples, chunk.sampleRate), out);
+        Long previous = idleTimer.value();
+        if (previous != null) {
+            ctx.timerService().deleteProcessingTimeTimer(previous);
+        }
+        if (chunk.endOfStream) { // score what the resampler still holds, then forget the stream
+            emitWindows(chunk.streamId, current, features.finish(current.audio), out);
+            state.clear();
+            idleTimer.clear();
+            return;
+        }
+        state.update(current);
+        long due = ctx.timerService().currentProcessingTime() + idleTimeoutMillis;
+        ctx.timerService().registerProcessingTimeTimer(due);
+        idleTimer.update(due);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureWindow> out) throws Exception {
+        Long due = idleTimer.value();
+        if (due != null && due == timestamp) { // idle: free the stream (a partial window is dropped)
+            state.clear();
+            idleTimer.clear();
+        }
+    }
+
+    private void emitWindows(String streamId, StreamFeatureState current, StreamingFramer.Advance advance,
+                             Collector<FeatureWindow> out) {
         framesOut.inc(advance.frameCount());
         long now = System.currentTimeMillis();
         for (SlidingWindows.Window w : windows.advance(current.windows, advance.frames(), advance.frameCount())) {
             long firstSample = w.firstFrame() * spec.hopLength();
             long start = current.originMillis + firstSample * 1000 / spec.sampleRate();
             long end = current.originMillis + (firstSample + spec.samplesForFrames(windowFrames)) * 1000 / spec.sampleRate();
-            out.collect(new FeatureWindow(chunk.streamId, w.index(), start, end, w.frames(), now));
+            out.collect(new FeatureWindow(streamId, w.index(), start, end, w.frames(), now));
             windowsOut.inc();
         }
-        state.update(current);
     }
 }

@@ -8,6 +8,8 @@ public class AudioChunkEvent {
     public long eventTime;
     public int sampleRate;
     public float[] samples;
+    /** The stream's last chunk: flush and free the stream's state. */
+    public boolean endOfStream;
 
     public AudioChunkEvent() {
     }

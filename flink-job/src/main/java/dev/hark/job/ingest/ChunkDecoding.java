@@ -66,10 +66,14 @@ public final class ChunkDecoding {
             case PCM_S16LE -> SampleFormat.PCM_S16LE;
             case FLOAT32LE -> SampleFormat.FLOAT32LE;
         };
+        boolean endOfStream = Boolean.TRUE.equals(chunk.getEndOfStream());
         try {
-            float[] mono = PcmDecoder.decodeMono(bytes, format, chunk.getChannels());
-            return new AudioChunkEvent(chunk.getStreamId(), chunk.getSequence(), chunk.getEventTime().toEpochMilli(),
-                    chunk.getSampleRate(), mono);
+            float[] mono = endOfStream && bytes.length == 0 ? new float[0]
+                    : PcmDecoder.decodeMono(bytes, format, chunk.getChannels());
+            AudioChunkEvent event = new AudioChunkEvent(chunk.getStreamId(), chunk.getSequence(),
+                    chunk.getEventTime().toEpochMilli(), chunk.getSampleRate(), mono);
+            event.endOfStream = endOfStream;
+            return event;
         } catch (InvalidAudioException e) {
             throw new Rejected(e.reason(), e.getMessage());
         }

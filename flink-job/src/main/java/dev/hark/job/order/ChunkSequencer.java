@@ -1,7 +1,6 @@
 package dev.hark.job.order;
 
 import dev.hark.job.ingest.AudioChunkEvent;
-import java.util.Iterator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -10,6 +9,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -17,17 +17,22 @@ import org.apache.flink.util.Collector;
  * Puts each stream's chunks in sequence order. A stream starts at sequence 0; chunks that arrive early wait in
  * state; duplicates and chunks older than the next expected one are dropped and counted. A gap that is still open
  * once event time has passed the waiting chunk by {@code maxOutOfOrderMillis} is skipped, so one lost chunk never
- * stalls a stream.
+ * stalls a stream. A stream's state is freed after its end-of-stream chunk, or when no chunk has come for
+ * {@code idleTimeoutMillis} of processing time; no timer outlives it.
  */
 public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChunkEvent, AudioChunkEvent> {
     private final long maxOutOfOrderMillis;
+    private final long idleTimeoutMillis;
     private transient ValueState<Long> nextSequence;
     private transient MapState<Long, AudioChunkEvent> waiting;
+    private transient ValueState<Long> idleTimer;
     private transient Counter duplicates;
     private transient Counter gapsSkipped;
+    private transient Counter idleStreamsCleared;
 
-    public ChunkSequencer(long maxOutOfOrderMillis) {
+    public ChunkSequencer(long maxOutOfOrderMillis, long idleTimeoutMillis) {
         this.maxOutOfOrderMillis = maxOutOfOrderMillis;
+        this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
     @Override
@@ -35,20 +40,24 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
         nextSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("next-sequence", Types.LONG));
         waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-chunks", Types.LONG,
                 TypeInformation.of(AudioChunkEvent.class)));
+        idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-timer", Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().counter("chunksDroppedDuplicateOrLate");
         gapsSkipped = getRuntimeContext().getMetricGroup().counter("sequenceGapsSkipped");
+        idleStreamsCleared = getRuntimeContext().getMetricGroup().counter("idleStreamsCleared");
     }
 
     @Override
     public void processElement(AudioChunkEvent chunk, Context ctx, Collector<AudioChunkEvent> out) throws Exception {
+        touch(ctx);
         long next = nextSequence.value() == null ? 0L : nextSequence.value();
         if (chunk.sequence < next || waiting.contains(chunk.sequence)) {
             duplicates.inc();
             return;
         }
         if (chunk.sequence == next) {
-            out.collect(chunk);
-            releaseFrom(next + 1, out);
+            if (emit(chunk, ctx, out)) {
+                releaseFrom(next + 1, ctx, out);
+            }
             return;
         }
         waiting.put(chunk.sequence, chunk);
@@ -57,10 +66,17 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioChunkEvent> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            Long due = idleTimer.value();
+            if (due != null && due == timestamp) {
+                idleStreamsCleared.inc();
+                clear(ctx);
+            }
+            return;
+        }
         long next = nextSequence.value() == null ? 0L : nextSequence.value();
         Long earliest = null;
-        for (Iterator<Long> it = waiting.keys().iterator(); it.hasNext(); ) {
-            long seq = it.next();
+        for (long seq : waiting.keys()) {
             if (earliest == null || seq < earliest) {
                 earliest = seq;
             }
@@ -73,18 +89,56 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
             return; // this timer belongs to a later chunk; the earliest one's timer decides
         }
         gapsSkipped.inc();
-        releaseFrom(earliest, out);
+        releaseFrom(earliest, ctx, out);
     }
 
     /** Emits waiting chunks from {@code sequence} while they are contiguous and records the next one expected. */
-    private void releaseFrom(long sequence, Collector<AudioChunkEvent> out) throws Exception {
+    private void releaseFrom(long sequence, Context ctx, Collector<AudioChunkEvent> out) throws Exception {
         long next = sequence;
         AudioChunkEvent chunk;
         while ((chunk = waiting.get(next)) != null) {
             waiting.remove(next);
-            out.collect(chunk);
+            ctx.timerService().deleteEventTimeTimer(chunk.eventTime + maxOutOfOrderMillis);
+            if (!emit(chunk, ctx, out)) {
+                return;
+            }
             next++;
         }
         nextSequence.update(next);
+    }
+
+    /** Emits one chunk in order; after an end-of-stream chunk the stream's state is freed and false returned. */
+    private boolean emit(AudioChunkEvent chunk, Context ctx, Collector<AudioChunkEvent> out) throws Exception {
+        out.collect(chunk);
+        if (chunk.endOfStream) {
+            clear(ctx);
+            return false;
+        }
+        nextSequence.update(chunk.sequence + 1);
+        return true;
+    }
+
+    /** (Re)arms the idle timer: one per stream, always the latest. */
+    private void touch(Context ctx) throws Exception {
+        Long previous = idleTimer.value();
+        if (previous != null) {
+            ctx.timerService().deleteProcessingTimeTimer(previous);
+        }
+        long due = ctx.timerService().currentProcessingTime() + idleTimeoutMillis;
+        ctx.timerService().registerProcessingTimeTimer(due);
+        idleTimer.update(due);
+    }
+
+    private void clear(Context ctx) throws Exception {
+        for (AudioChunkEvent chunk : waiting.values()) {
+            ctx.timerService().deleteEventTimeTimer(chunk.eventTime + maxOutOfOrderMillis);
+        }
+        Long due = idleTimer.value();
+        if (due != null) {
+            ctx.timerService().deleteProcessingTimeTimer(due);
+        }
+        waiting.clear();
+        nextSequence.clear();
+        idleTimer.clear();
     }
 }

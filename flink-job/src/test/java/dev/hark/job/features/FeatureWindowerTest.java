@@ -30,7 +30,7 @@ class FeatureWindowerTest {
         int frames = offline.length / spec.nMels();
 
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec, windowFrames, hopFrames),
+                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec, windowFrames, hopFrames, 60_000),
                              c -> c.streamId, Types.STRING)) {
             int seq = 0;
             for (int from = 0; from < signal.length; from += 1700, seq++) {
@@ -48,9 +48,42 @@ class FeatureWindowerTest {
                 assertEquals(50_000 + first * 10L, w.windowStart);
                 assertEquals(50_000 + first * 10L + (96 * 160 + 512) / 16, w.windowEnd);
             }
-            // One state entry per stream, no timers.
-            assertEquals(1, harness.numKeyedStateEntries());
-            assertEquals(0, harness.numEventTimeTimers() + harness.numProcessingTimeTimers());
+            // Per stream: its features state and one idle timer.
+            assertEquals(2, harness.numKeyedStateEntries());
+            assertEquals(1, harness.numProcessingTimeTimers());
+            assertEquals(0, harness.numEventTimeTimers());
+        }
+    }
+
+    @Test
+    void endOfStreamScoresTheResamplerTailAndFreesTheStream() throws Exception {
+        FeatureSpec spec = FeatureSpec.DEFAULT;
+        float[] signal = new float[48_000 * 2]; // 2 s at 48 kHz
+        for (int i = 0; i < signal.length; i++) {
+            signal[i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * i / 48_000.0));
+        }
+        float[] whole = new dev.hark.audio.FeatureStream(spec).extractAll(signal, 48_000);
+        int frames = whole.length / spec.nMels();
+        try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
+                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec, 97, 50, 60_000),
+                             c -> c.streamId, Types.STRING)) {
+            int seq = 0;
+            for (int from = 0; from < signal.length; from += 4800, seq++) {
+                harness.processElement(new AudioChunkEvent("s", seq, 1000 + from / 48, 48_000,
+                        Arrays.copyOfRange(signal, from, from + 4800)), 1000 + from / 48);
+            }
+            int beforeEnd = harness.extractOutputValues().size();
+            AudioChunkEvent end = new AudioChunkEvent("s", seq, 3000, 48_000, new float[0]);
+            end.endOfStream = true;
+            harness.processElement(end, 3000);
+            List<FeatureWindow> windows = harness.extractOutputValues();
+            assertEquals((frames - 97) / 50 + 1, windows.size(), "every window of the whole signal, the last ones at the end");
+            assertEquals(true, windows.size() >= beforeEnd);
+            FeatureWindow last = windows.get(windows.size() - 1);
+            int first = (int) last.windowIndex * 50;
+            assertArrayEquals(Arrays.copyOfRange(whole, first * 40, (first + 97) * 40), last.frames);
+            assertEquals(0, harness.numKeyedStateEntries());
+            assertEquals(0, harness.numProcessingTimeTimers());
         }
     }
 }

@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class ChunkSequencerTest {
     private static final long MAX_OUT_OF_ORDER = 1000;
+    private static final long IDLE = 60_000;
     private KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, AudioChunkEvent> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ChunkSequencer(MAX_OUT_OF_ORDER),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ChunkSequencer(MAX_OUT_OF_ORDER, IDLE),
                 c -> c.streamId, Types.STRING);
     }
 
@@ -44,8 +45,9 @@ class ChunkSequencerTest {
         send("b", 2);
         send("b", 1);
         assertEquals(List.of("b0", "a0", "a1", "a2", "b1", "b2"), emitted());
-        // Only each stream's next expected sequence remains; the waiting chunks are gone.
-        assertEquals(2, harness.numKeyedStateEntries());
+        // Only each stream's next expected sequence and idle timer remain; the waiting chunks are gone.
+        assertEquals(4, harness.numKeyedStateEntries());
+        assertEquals(2, harness.numProcessingTimeTimers());
         harness.processWatermark(20_000);
         assertEquals(0, harness.numEventTimeTimers());
         assertEquals(6, emitted().size());
@@ -76,6 +78,37 @@ class ChunkSequencerTest {
         assertEquals(3, emitted().size());
         harness.processWatermark(Long.MAX_VALUE);
         assertEquals(0, harness.numEventTimeTimers());
-        assertEquals(1, harness.numKeyedStateEntries());
+        assertEquals(2, harness.numKeyedStateEntries());
+    }
+
+    @Test
+    void anEndOfStreamChunkFlushesAndFreesTheStream() throws Exception {
+        send("a", 0);
+        send("a", 2);
+        AudioChunkEvent end = new AudioChunkEvent("a", 3, 10_300, 16000, new float[0]);
+        end.endOfStream = true;
+        harness.processElement(end, 10_300);
+        send("a", 1);
+        assertEquals(List.of("a0", "a1", "a2", "a3"), emitted());
+        assertEquals(true, harness.extractOutputValues().get(3).endOfStream);
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, harness.numProcessingTimeTimers());
+        send("a", 0); // the id may be reused: a new stream starts at 0
+        assertEquals(5, emitted().size());
+    }
+
+    @Test
+    void anIdleStreamIsFreedWithItsTimers() throws Exception {
+        harness.setProcessingTime(1_000);
+        send("a", 0);
+        send("a", 2); // waits for 1, with an event-time timer
+        harness.setProcessingTime(1_000 + IDLE - 1);
+        assertEquals(3, harness.numKeyedStateEntries());
+        harness.setProcessingTime(1_000 + IDLE);
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, harness.numProcessingTimeTimers());
+        assertEquals(List.of("a0"), emitted());
     }
 }
