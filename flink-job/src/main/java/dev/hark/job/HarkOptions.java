@@ -60,6 +60,14 @@ public final class HarkOptions {
             .intType().defaultValue(1)
             .withDescription("TensorFlow threads per op in each inference subtask (0 = TensorFlow's default, all cores).");
 
+    public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("hark.inference.batch-size")
+            .intType().defaultValue(32)
+            .withDescription("Most windows scored in one TensorFlow call (windows of all streams of a subtask).");
+
+    public static final ConfigOption<Duration> BATCH_MAX_DELAY = ConfigOptions.key("hark.inference.max-delay")
+            .durationType().defaultValue(Duration.ofMillis(20))
+            .withDescription("Longest a window waits for its batch to fill before it is scored anyway.");
+
     public static final ConfigOption<Integer> MAX_CHUNK_BYTES = ConfigOptions.key("hark.ingest.max-chunk-bytes")
             .intType().defaultValue(4 * 1024 * 1024)
             .withDescription("Larger records go to the dead-letter topic as OVERSIZED_PAYLOAD.");

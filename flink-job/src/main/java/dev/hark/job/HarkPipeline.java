@@ -4,13 +4,14 @@ import dev.hark.avro.DeadLetter;
 import dev.hark.avro.Prediction;
 import dev.hark.job.features.FeatureWindow;
 import dev.hark.job.features.FeatureWindower;
-import dev.hark.job.inference.InferenceFunction;
+import dev.hark.job.inference.BatchInferenceOperator;
 import dev.hark.job.ingest.AudioChunkEvent;
 import dev.hark.job.ingest.ChunkDecoder;
 import dev.hark.job.ingest.RawRecord;
 import dev.hark.job.order.ChunkSequencer;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -55,8 +56,10 @@ public final class HarkPipeline {
                 .uid("log-mel-windows").name("Log-mel frames and windows");
 
         DataStream<Prediction> predictions = windows
-                .map(new InferenceFunction(settings.modelDir(), settings.topK(), settings.intraOpThreads()))
-                .uid("tensorflow-inference").name("TensorFlow inference");
+                .transform("TensorFlow inference (micro-batches)", TypeInformation.of(Prediction.class),
+                        new BatchInferenceOperator(settings.modelDir(), settings.topK(), settings.intraOpThreads(),
+                                settings.batchSize(), settings.batchMaxDelayMillis()))
+                .uid("tensorflow-inference");
         return new Outputs(predictions, deadLetters);
     }
 }

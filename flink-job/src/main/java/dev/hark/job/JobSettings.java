@@ -16,6 +16,8 @@ public record JobSettings(
         long streamIdleMillis,
         int topK,
         int intraOpThreads,
+        int batchSize,
+        long batchMaxDelayMillis,
         int maxChunkBytes) implements Serializable {
 
     public static JobSettings from(ReadableConfig config) throws IOException {
@@ -46,6 +48,15 @@ public record JobSettings(
                 config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(),
                 config.get(HarkOptions.STREAM_IDLE_TIMEOUT).toMillis(),
                 topK == 0 ? contract.labels().size() : topK,
-                config.get(HarkOptions.INTRA_OP_THREADS), config.get(HarkOptions.MAX_CHUNK_BYTES));
+                config.get(HarkOptions.INTRA_OP_THREADS), positive(config, HarkOptions.BATCH_SIZE),
+                config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(), config.get(HarkOptions.MAX_CHUNK_BYTES));
+    }
+
+    private static int positive(ReadableConfig config, org.apache.flink.configuration.ConfigOption<Integer> option) {
+        int value = config.get(option);
+        if (value < 1) {
+            throw new IllegalArgumentException(option.key() + " must be at least 1, got " + value);
+        }
+        return value;
     }
 }

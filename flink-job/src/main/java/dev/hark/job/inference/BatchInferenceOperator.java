@@ -1,0 +1,131 @@
+package dev.hark.job.inference;
+
+import dev.hark.avro.Prediction;
+import dev.hark.job.features.FeatureWindow;
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelContract;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Scores windows of all streams of a subtask in micro-batches: a batch goes to TensorFlow when it holds
+ * {@code maxBatch} windows or when its oldest window has waited {@code maxDelayMillis}, whichever comes first. One
+ * {@link AudioClassifier} per subtask, opened in {@link #open} and closed in {@link #close}. Pending windows are
+ * scored before every checkpoint barrier and at the end of input, so the operator needs no state and loses nothing.
+ */
+public final class BatchInferenceOperator extends AbstractStreamOperator<Prediction>
+        implements OneInputStreamOperator<FeatureWindow, Prediction>, BoundedOneInput {
+    private final String modelDir;
+    private final int topK;
+    private final int intraOpThreads;
+    private final int maxBatch;
+    private final long maxDelayMillis;
+    private transient AudioClassifier classifier;
+    private transient PredictionFormatter formatter;
+    private transient List<StreamRecord<FeatureWindow>> pending;
+    private transient float[] input;
+    private transient boolean timerArmed;
+    private transient Histogram batchSizes;
+    private transient Histogram latencyMicros;
+    private transient Counter windowsScored;
+
+    public BatchInferenceOperator(String modelDir, int topK, int intraOpThreads, int maxBatch, long maxDelayMillis) {
+        if (maxBatch < 1 || maxDelayMillis < 0) {
+            throw new IllegalArgumentException("batch size must be >= 1 and max delay >= 0");
+        }
+        this.modelDir = modelDir;
+        this.topK = topK;
+        this.intraOpThreads = intraOpThreads;
+        this.maxBatch = maxBatch;
+        this.maxDelayMillis = maxDelayMillis;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        classifier = new AudioClassifier(Path.of(modelDir), intraOpThreads, 1).open();
+        ModelContract contract = classifier.contract();
+        formatter = new PredictionFormatter(contract.labels(), contract.name(), contract.version(), topK);
+        pending = new ArrayList<>(maxBatch);
+        input = new float[maxBatch * classifier.windowSize()];
+        batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        latencyMicros = getMetricGroup().histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
+        windowsScored = getMetricGroup().counter("windowsScored");
+    }
+
+    @Override
+    public void processElement(StreamRecord<FeatureWindow> element) throws Exception {
+        FeatureWindow window = element.getValue();
+        int size = classifier.windowSize();
+        if (window.frames.length != size) {
+            throw new IllegalStateException("window of " + window.frames.length + " floats, model expects " + size);
+        }
+        System.arraycopy(window.frames, 0, input, pending.size() * size, size);
+        pending.add(element.copy(window));
+        if (pending.size() >= maxBatch) {
+            flush();
+        } else if (!timerArmed) {
+            timerArmed = true;
+            long due = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
+            getProcessingTimeService().registerTimer(due, time -> {
+                timerArmed = false;
+                flush();
+            });
+        }
+    }
+
+    /** Scores every pending window in one TensorFlow call and emits the predictions in arrival order. */
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        int batch = pending.size();
+        long start = System.nanoTime();
+        float[][] scores = classifier.classify(input, batch);
+        long micros = (System.nanoTime() - start) / 1000;
+        batchSizes.update(batch);
+        latencyMicros.update(micros);
+        windowsScored.inc(batch);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < batch; i++) {
+            StreamRecord<FeatureWindow> record = pending.get(i);
+            Prediction p = formatter.format(record.getValue(), scores[i], micros, batch, now);
+            output.collect(record.hasTimestamp() ? new StreamRecord<>(p, record.getTimestamp()) : new StreamRecord<>(p));
+        }
+        pending.clear();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush(); // windows waiting for a batch belong before the barrier: no state to keep
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput() {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (classifier != null) {
+            classifier.close();
+            classifier = null;
+        }
+        super.close();
+    }
+}
