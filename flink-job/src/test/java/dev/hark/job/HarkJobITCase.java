@@ -48,6 +48,34 @@ class HarkJobITCase {
     static final Path MODEL = Path.of("..", "model-export", "models", "keywords");
     static final String RESAMPLED_ID = "kitchen-44k-stereo";
 
+    /**
+     * The job's scores equal offline scoring of the same windows: the whole WAV through the shared front end, the
+     * same windows, the same SavedModel through the contract (max absolute difference 1e-4 over every label).
+     */
+    static void assertOfflineParity(List<DemoStreams.Loaded> streams, List<Prediction> predictions, ModelContract contract)
+            throws Exception {
+        double worst = 0;
+        try (dev.hark.model.AudioClassifier offline = new dev.hark.model.AudioClassifier(MODEL, 1, 1).open()) {
+            for (DemoStreams.Loaded s : streams) {
+                float[] frames = new FeatureStream(contract.features()).extractAll(s.audio().samples(), s.audio().sampleRate());
+                int width = contract.features().featuresPerFrame();
+                SlidingWindows.State state = new SlidingWindows.State();
+                List<SlidingWindows.Window> windows = new SlidingWindows(contract.windowFrames(), 100, width)
+                        .advance(state, frames, frames.length / width);
+                List<Prediction> mine = predictions.stream().filter(p -> p.getStreamId().equals(s.stream().id())).toList();
+                assertEquals(windows.size(), mine.size(), s.stream().id());
+                for (int i = 0; i < windows.size(); i++) {
+                    float[] scores = offline.classify(windows.get(i).frames(), 1)[0];
+                    for (LabelScore score : mine.get(i).getTop()) {
+                        worst = Math.max(worst, Math.abs(score.getScore() - scores[contract.labels().indexOf(score.getLabel())]));
+                    }
+                }
+            }
+        }
+        System.out.printf("job vs offline scores: max abs difference %.2e%n", worst);
+        assertTrue(worst <= 1e-4, "job and offline scores differ by " + worst);
+    }
+
     /** Interleaved stereo float chunks of 100 ms at 44.1 kHz (left = the signal, right = half of it). */
     static List<AudioChunk> stereoFloatChunks(String id, float[] mono, long startMillis) {
         List<AudioChunk> chunks = new ArrayList<>();
@@ -194,6 +222,7 @@ class HarkJobITCase {
             }
         }
         System.out.printf("%d of %d windows classified as spoken%n", right, total);
+        assertOfflineParity(streams, predictions, contract);
         // Voices held out of training, clearly spoken: the model gets at least 9 in 10 windows right.
         assertTrue(right >= 0.9 * total, right + " of " + total + " windows classified as spoken");
     }
