@@ -34,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
                     + " isolation.level=read_committed) or AT_LEAST_ONCE (default: ${DEFAULT-VALUE}).")
     org.apache.flink.connector.base.DeliveryGuarantee deliveryGuarantee;
 
+    @Option(names = "--kafka-property", paramLabel = "NAME=VALUE",
+            description = "A Kafka client property for the source and sinks, e.g. security.protocol=SASL_SSL; repeatable."
+                    + " Values are never logged.")
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
     @Mixin
     JobOptions job;
 
@@ -45,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
         Configuration conf = job.toConfiguration(LocalFlink.loopbackConfiguration(), bootstrapServers);
         conf.set(dev.hark.job.HarkOptions.GROUP_ID, groupId);
         conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
+        kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         conf.set(PipelineOptions.MAX_PARALLELISM, LocalFlink.MAX_PARALLELISM);
         if (checkpointMillis > 0) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));

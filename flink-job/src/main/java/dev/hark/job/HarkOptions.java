@@ -14,6 +14,12 @@ public final class HarkOptions {
             .stringType().noDefaultValue()
             .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:9092.");
 
+    /**
+     * Any Kafka client property for the source and both sinks: {@code hark.kafka.properties.<name>}, e.g.
+     * {@code hark.kafka.properties.security.protocol: SASL_SSL}. Not a single option, a prefix.
+     */
+    public static final String KAFKA_PROPERTIES_PREFIX = "hark.kafka.properties.";
+
     public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("hark.kafka.group-id")
             .stringType().defaultValue("hark")
             .withDescription("Kafka consumer group id of the audio source.");

@@ -37,7 +37,8 @@ public final class KafkaWiring {
                 .setTopics(config.get(HarkOptions.AUDIO_TOPIC))
                 .setGroupId(config.get(HarkOptions.GROUP_ID))
                 .setStartingOffsets(start)
-                .setDeserializer(new RawRecordDeserializer());
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperties(kafkaProperties(config));
         if (config.get(HarkOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -51,7 +52,7 @@ public final class KafkaWiring {
                         Prediction::getStreamId, p -> WireFormat.encode(p, Prediction.getEncoder())))
                 .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
                 .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-predictions")
-                .setKafkaProducerConfig(producerProperties())
+                .setKafkaProducerConfig(producerProperties(config))
                 .build();
     }
 
@@ -63,7 +64,7 @@ public final class KafkaWiring {
                         d -> WireFormat.encode(d, DeadLetter.getEncoder())))
                 .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
                 .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-dead-letters")
-                .setKafkaProducerConfig(producerProperties())
+                .setKafkaProducerConfig(producerProperties(config))
                 .build();
     }
 
@@ -72,12 +73,27 @@ public final class KafkaWiring {
                 .orElse("hark-" + config.get(HarkOptions.PREDICTIONS_TOPIC));
     }
 
-    private static Properties producerProperties() {
+    /** The {@link HarkOptions#KAFKA_PROPERTIES_PREFIX} entries of {@code config}, prefix removed. */
+    public static Properties kafkaProperties(ReadableConfig config) {
+        Properties props = new Properties();
+        if (config instanceof org.apache.flink.configuration.Configuration c) {
+            for (String key : c.keySet()) {
+                if (key.startsWith(HarkOptions.KAFKA_PROPERTIES_PREFIX)) {
+                    props.setProperty(key.substring(HarkOptions.KAFKA_PROPERTIES_PREFIX.length()),
+                            c.get(org.apache.flink.configuration.ConfigOptions.key(key).stringType().noDefaultValue()));
+                }
+            }
+        }
+        return props;
+    }
+
+    static Properties producerProperties(ReadableConfig config) {
         Properties props = new Properties();
         // Below the broker's transaction.max.timeout.ms (15 min by default); the connector's default of 1 h is not.
         props.setProperty("transaction.timeout.ms", "600000");
         props.setProperty("linger.ms", "5");
         props.setProperty("compression.type", "lz4");
+        props.putAll(kafkaProperties(config)); // the user's settings win
         return props;
     }
 }

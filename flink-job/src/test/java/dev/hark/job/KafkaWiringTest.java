@@ -1,0 +1,27 @@
+package dev.hark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class KafkaWiringTest {
+
+    @Test
+    void passesAnyKafkaPropertyThroughAndLetsTheUserWin() {
+        Configuration conf = new Configuration();
+        conf.setString(HarkOptions.KAFKA_PROPERTIES_PREFIX + "security.protocol", "SASL_SSL");
+        conf.setString(HarkOptions.KAFKA_PROPERTIES_PREFIX + "linger.ms", "50");
+        conf.setString("hark.kafka.group-id", "not a client property");
+
+        Properties client = KafkaWiring.kafkaProperties(conf);
+        assertEquals(2, client.size());
+        assertEquals("SASL_SSL", client.getProperty("security.protocol"));
+
+        Properties producer = KafkaWiring.producerProperties(conf);
+        assertEquals("50", producer.getProperty("linger.ms"), "the user's value replaces hark's default");
+        assertEquals("600000", producer.getProperty("transaction.timeout.ms"));
+        assertEquals("SASL_SSL", producer.getProperty("security.protocol"));
+    }
+}
