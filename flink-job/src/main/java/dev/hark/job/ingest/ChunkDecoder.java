@@ -18,6 +18,8 @@ public final class ChunkDecoder extends ProcessFunction<RawRecord, AudioChunkEve
     private transient ChunkDecoding decoding;
     private transient Counter chunksIn;
     private transient Counter deadLetters;
+    /** deadLetters{reason=...}: one counter per reason, made on first use. */
+    private transient java.util.Map<String, Counter> deadLettersByReason;
 
     public ChunkDecoder(int modelSampleRate, int maxValueBytes) {
         this.modelSampleRate = modelSampleRate;
@@ -29,6 +31,7 @@ public final class ChunkDecoder extends ProcessFunction<RawRecord, AudioChunkEve
         decoding = new ChunkDecoding(modelSampleRate, maxValueBytes);
         chunksIn = getRuntimeContext().getMetricGroup().counter("chunksIn");
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        deadLettersByReason = new java.util.HashMap<>();
     }
 
     @Override
@@ -39,6 +42,8 @@ public final class ChunkDecoder extends ProcessFunction<RawRecord, AudioChunkEve
             out.collect(chunk);
         } catch (ChunkDecoding.Rejected rejected) {
             deadLetters.inc();
+            deadLettersByReason.computeIfAbsent(rejected.reason(), reason -> getRuntimeContext().getMetricGroup()
+                    .addGroup("reason", reason).counter("deadLetters")).inc();
             ctx.output(DEAD_LETTERS, ChunkDecoding.deadLetter(raw, rejected, System.currentTimeMillis()));
         }
     }
