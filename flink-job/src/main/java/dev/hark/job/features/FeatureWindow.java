@@ -13,6 +13,8 @@ public class FeatureWindow {
     public float[] frames;
     /** Processing time at which the last frame was computed (epoch ms). */
     public long completeTime;
+    /** Part of the window is silence filled in for a sequence gap. */
+    public boolean gapFilled;
 
     public FeatureWindow() {
     }

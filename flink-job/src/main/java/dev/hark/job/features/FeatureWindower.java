@@ -56,7 +56,16 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             current = new StreamFeatureState();
             current.originMillis = chunk.eventTime;
         }
-        emitWindows(chunk.streamId, current, features.advance(current.audio, chunk.samples, chunk.sampleRate), out);
+        long before = current.frames * spec.hopLength() + current.audio.carry.length;
+        StreamingFramer.Advance advance = features.advance(current.audio, chunk.samples, chunk.sampleRate);
+        if (chunk.gapFill) {
+            long after = (current.frames + advance.frameCount()) * spec.hopLength() + current.audio.carry.length;
+            long[] gaps = java.util.Arrays.copyOf(current.gaps, current.gaps.length + 2);
+            gaps[gaps.length - 2] = before;
+            gaps[gaps.length - 1] = Math.max(after, before + 1);
+            current.gaps = gaps;
+        }
+        emitWindows(chunk.streamId, current, advance, out);
         Long previous = idleTimer.value();
         if (previous != null) {
             ctx.timerService().deleteProcessingTimeTimer(previous);
@@ -82,16 +91,51 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
         }
     }
 
+    private static boolean overlapsGap(long[] gaps, long from, long to) {
+        for (int i = 0; i < gaps.length; i += 2) {
+            if (gaps[i] < to && gaps[i + 1] > from) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops gap ranges that end before {@code sample}, where the next window starts. */
+    private static long[] gapsFrom(long[] gaps, long sample) {
+        int keep = 0;
+        for (int i = 0; i < gaps.length; i += 2) {
+            if (gaps[i + 1] > sample) {
+                keep += 2;
+            }
+        }
+        if (keep == gaps.length) {
+            return gaps;
+        }
+        long[] out = new long[keep];
+        for (int i = 0, j = 0; i < gaps.length; i += 2) {
+            if (gaps[i + 1] > sample) {
+                out[j++] = gaps[i];
+                out[j++] = gaps[i + 1];
+            }
+        }
+        return out;
+    }
+
     private void emitWindows(String streamId, StreamFeatureState current, StreamingFramer.Advance advance,
                              Collector<FeatureWindow> out) {
         framesOut.inc(advance.frameCount());
+        current.frames += advance.frameCount();
         long now = System.currentTimeMillis();
+        long windowSamples = spec.samplesForFrames(windowFrames);
         for (SlidingWindows.Window w : windows.advance(current.windows, advance.frames(), advance.frameCount())) {
             long firstSample = w.firstFrame() * spec.hopLength();
             long start = current.originMillis + firstSample * 1000 / spec.sampleRate();
-            long end = current.originMillis + (firstSample + spec.samplesForFrames(windowFrames)) * 1000 / spec.sampleRate();
-            out.collect(new FeatureWindow(streamId, w.index(), start, end, w.frames(), now));
+            long end = current.originMillis + (firstSample + windowSamples) * 1000 / spec.sampleRate();
+            FeatureWindow window = new FeatureWindow(streamId, w.index(), start, end, w.frames(), now);
+            window.gapFilled = overlapsGap(current.gaps, firstSample, firstSample + windowSamples);
+            out.collect(window);
             windowsOut.inc();
         }
+        current.gaps = gapsFrom(current.gaps, current.windows.nextWindow * hopFrames * spec.hopLength());
     }
 }

@@ -10,6 +10,10 @@ public class StreamFeatureState {
     /** Resampling and framing progress. */
     public FeatureStream.State audio = new FeatureStream.State();
     public SlidingWindows.State windows = new SlidingWindows.State();
+    /** Frames computed so far. */
+    public long frames;
+    /** Gap-filled sample ranges at the model's rate, as [start, end) pairs, not yet behind every window. */
+    public long[] gaps = new long[0];
 
     public StreamFeatureState() {
     }

@@ -50,6 +50,7 @@ public final class PredictionFormatter {
                 .setTop(top)
                 .setTimings(new InferenceTimings(inferenceMicros, batchSize, Instant.ofEpochMilli(window.completeTime),
                         Instant.ofEpochMilli(emitMillis)))
+                .setGapFilled(window.gapFilled ? Boolean.TRUE : null)
                 .build();
     }
 }

@@ -10,6 +10,8 @@ public class AudioChunkEvent {
     public float[] samples;
     /** The stream's last chunk: flush and free the stream's state. */
     public boolean endOfStream;
+    /** Silence the job made up for chunks that never arrived. */
+    public boolean gapFill;
 
     public AudioChunkEvent() {
     }

@@ -17,15 +17,21 @@ import org.apache.flink.util.Collector;
  * Puts each stream's chunks in sequence order. A stream starts at sequence 0; chunks that arrive early wait in
  * state; duplicates and chunks older than the next expected one are dropped and counted. A gap that is still open
  * once event time has passed the waiting chunk by {@code maxOutOfOrderMillis} is skipped, so one lost chunk never
- * stalls a stream. A stream's state is freed after its end-of-stream chunk, or when no chunk has come for
+ * stalls a stream; the time it leaves empty (up to {@value #MAX_GAP_FILL_MILLIS} ms) is filled with silence, marked
+ * as such, so the stream's timeline stays right. A stream's state is freed after its end-of-stream chunk, or when no chunk has come for
  * {@code idleTimeoutMillis} of processing time; no timer outlives it.
  */
 public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChunkEvent, AudioChunkEvent> {
+    /** Longer gaps are not filled: a stream that stopped for minutes has no timeline worth keeping. */
+    public static final long MAX_GAP_FILL_MILLIS = 10_000;
     private final long maxOutOfOrderMillis;
     private final long idleTimeoutMillis;
     private transient ValueState<Long> nextSequence;
     private transient MapState<Long, AudioChunkEvent> waiting;
     private transient ValueState<Long> idleTimer;
+    /** Event time just after the last emitted chunk's last sample. */
+    private transient ValueState<Long> lastEnd;
+    private transient Counter gapMillisFilled;
     private transient Counter duplicates;
     private transient Counter gapsSkipped;
     private transient Counter idleStreamsCleared;
@@ -41,6 +47,8 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
         waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-chunks", Types.LONG,
                 TypeInformation.of(AudioChunkEvent.class)));
         idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-timer", Types.LONG));
+        lastEnd = getRuntimeContext().getState(new ValueStateDescriptor<>("last-end", Types.LONG));
+        gapMillisFilled = getRuntimeContext().getMetricGroup().counter("gapMillisFilled");
         duplicates = getRuntimeContext().getMetricGroup().counter("chunksDroppedDuplicateOrLate");
         gapsSkipped = getRuntimeContext().getMetricGroup().counter("sequenceGapsSkipped");
         idleStreamsCleared = getRuntimeContext().getMetricGroup().counter("idleStreamsCleared");
@@ -89,6 +97,15 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
             return; // this timer belongs to a later chunk; the earliest one's timer decides
         }
         gapsSkipped.inc();
+        Long end = lastEnd.value();
+        long missing = end == null ? 0 : first.eventTime - end;
+        if (missing > 0 && missing <= MAX_GAP_FILL_MILLIS) {
+            AudioChunkEvent silence = new AudioChunkEvent(first.streamId, next, end, first.sampleRate,
+                    new float[(int) (missing * first.sampleRate / 1000)]);
+            silence.gapFill = true;
+            out.collect(silence);
+            gapMillisFilled.inc(missing);
+        }
         releaseFrom(earliest, ctx, out);
     }
 
@@ -110,6 +127,9 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
     /** Emits one chunk in order; after an end-of-stream chunk the stream's state is freed and false returned. */
     private boolean emit(AudioChunkEvent chunk, Context ctx, Collector<AudioChunkEvent> out) throws Exception {
         out.collect(chunk);
+        if (chunk.sampleRate > 0) {
+            lastEnd.update(chunk.eventTime + (long) chunk.samples.length * 1000 / chunk.sampleRate);
+        }
         if (chunk.endOfStream) {
             clear(ctx);
             return false;
@@ -140,5 +160,6 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
         waiting.clear();
         nextSequence.clear();
         idleTimer.clear();
+        lastEnd.clear();
     }
 }

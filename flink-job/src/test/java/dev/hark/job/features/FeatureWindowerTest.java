@@ -56,6 +56,28 @@ class FeatureWindowerTest {
     }
 
     @Test
+    void flagsExactlyTheWindowsThatOverlapGapFilledSilence() throws Exception {
+        FeatureSpec spec = FeatureSpec.DEFAULT;
+        try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
+                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec, 97, 100, 60_000),
+                             c -> c.streamId, Types.STRING)) {
+            float[] second = new float[16000];
+            java.util.Arrays.fill(second, 0.01f);
+            harness.processElement(new AudioChunkEvent("s", 0, 0, 16000, second), 0);
+            harness.processElement(new AudioChunkEvent("s", 1, 1000, 16000, second), 1000);
+            AudioChunkEvent gap = new AudioChunkEvent("s", 2, 2000, 16000, new float[8000]); // 2.0-2.5 s missing
+            gap.gapFill = true;
+            harness.processElement(gap, 2000);
+            for (int i = 0; i < 3; i++) {
+                harness.processElement(new AudioChunkEvent("s", 3 + i, 2500 + 1000L * i, 16000, second), 2500 + 1000L * i);
+            }
+            List<Boolean> flags = harness.extractOutputValues().stream().map(w -> w.gapFilled).toList();
+            // windows start every second: [0,1) [1,2) [2,3) [3,4) [4,5); only [2,3) holds filled samples
+            assertEquals(List.of(false, false, true, false, false), flags);
+        }
+    }
+
+    @Test
     void endOfStreamScoresTheResamplerTailAndFreesTheStream() throws Exception {
         FeatureSpec spec = FeatureSpec.DEFAULT;
         float[] signal = new float[48_000 * 2]; // 2 s at 48 kHz

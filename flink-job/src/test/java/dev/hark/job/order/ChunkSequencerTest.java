@@ -45,8 +45,8 @@ class ChunkSequencerTest {
         send("b", 2);
         send("b", 1);
         assertEquals(List.of("b0", "a0", "a1", "a2", "b1", "b2"), emitted());
-        // Only each stream's next expected sequence and idle timer remain; the waiting chunks are gone.
-        assertEquals(4, harness.numKeyedStateEntries());
+        // Per stream only the next expected sequence, the idle timer and the last chunk's end remain.
+        assertEquals(6, harness.numKeyedStateEntries());
         assertEquals(2, harness.numProcessingTimeTimers());
         harness.processWatermark(20_000);
         assertEquals(0, harness.numEventTimeTimers());
@@ -73,12 +73,17 @@ class ChunkSequencerTest {
         harness.processWatermark(10_200 + MAX_OUT_OF_ORDER - 1);
         assertEquals(List.of("a0"), emitted());
         harness.processWatermark(10_200 + MAX_OUT_OF_ORDER);
-        assertEquals(List.of("a0", "a2", "a3"), emitted());
+        // The 200 ms that chunk 1 should have covered come as marked silence, then 2 and 3.
+        assertEquals(List.of("a0", "a1", "a2", "a3"), emitted());
+        AudioChunkEvent filler = harness.extractOutputValues().get(1);
+        assertEquals(true, filler.gapFill);
+        assertEquals(10_000, filler.eventTime);
+        assertEquals(16000 * 200 / 1000, filler.samples.length);
         send("a", 1); // too late now
-        assertEquals(3, emitted().size());
+        assertEquals(4, emitted().size());
         harness.processWatermark(Long.MAX_VALUE);
         assertEquals(0, harness.numEventTimeTimers());
-        assertEquals(2, harness.numKeyedStateEntries());
+        assertEquals(3, harness.numKeyedStateEntries()); // next sequence, idle timer, end of the last chunk
     }
 
     @Test
@@ -104,7 +109,7 @@ class ChunkSequencerTest {
         send("a", 0);
         send("a", 2); // waits for 1, with an event-time timer
         harness.setProcessingTime(1_000 + IDLE - 1);
-        assertEquals(3, harness.numKeyedStateEntries());
+        assertEquals(4, harness.numKeyedStateEntries());
         harness.setProcessingTime(1_000 + IDLE);
         assertEquals(0, harness.numKeyedStateEntries());
         assertEquals(0, harness.numEventTimeTimers());
