@@ -1,0 +1,140 @@
+package dev.hark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.avro.Prediction;
+import dev.hark.avro.wire.WireFormat;
+import dev.hark.client.ChunkProducer;
+import dev.hark.client.KafkaClients;
+import dev.hark.data.DemoStreams;
+import dev.hark.job.ingest.RawRecord;
+import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.model.ModelContract;
+import dev.hark.audio.SlidingWindows;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A task fails mid-stream after checkpoints have committed part of the output; the job restarts from its last
+ * checkpoint. A read_committed consumer must see every window's prediction exactly once.
+ */
+class ExactlyOnceITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(LocalFlink.loopbackConfiguration())
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+
+    /** Passes records on slowly (so checkpoints complete meanwhile) and fails once, in the first attempt. */
+    static final class FailOnce extends RichMapFunction<RawRecord, RawRecord> {
+        private final int failAt;
+        private int seen;
+
+        FailOnce(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public RawRecord map(RawRecord value) throws Exception {
+            Thread.sleep(8);
+            if (++seen == failAt && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0) {
+                FAILED.set(true);
+                throw new IllegalStateException("injected failure after " + seen + " records");
+            }
+            return value;
+        }
+    }
+
+    @Test
+    void everyWindowIsSeenExactlyOnceAcrossAFailureAndRestart() throws Exception {
+        KAFKA.createTopic("eo-audio", 2);
+        KAFKA.createTopic("eo-predictions", 1);
+        KAFKA.createTopic("eo-dead", 1);
+        List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
+        long start = 1_760_000_000_000L;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            for (DemoStreams.Loaded s : streams) {
+                ChunkProducer.sendAll(producer, "eo-audio", ChunkProducer.chunks(s.stream().id(), s.audio().samples(),
+                        s.audio().sampleRate(), 1600, start));
+            }
+        }
+        Configuration conf = new Configuration();
+        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        conf.set(HarkOptions.AUDIO_TOPIC, "eo-audio");
+        conf.set(HarkOptions.PREDICTIONS_TOPIC, "eo-predictions");
+        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "eo-dead");
+        conf.set(HarkOptions.MODEL_DIR, HarkJobITCase.MODEL.toString());
+        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
+        conf.set(HarkOptions.BOUNDED, true);
+        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
+        Configuration restart = new Configuration();
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(restart);
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        JobSettings settings = JobSettings.from(conf);
+        DataStream<RawRecord> raw = env.fromSource(KafkaWiring.audioSource(conf), WatermarkStrategy.noWatermarks(),
+                "Kafka audio chunks").uid("audio-source").map(new FailOnce(80)).uid("fail-once").name("Fail once");
+        HarkPipeline.Outputs outputs = HarkPipeline.build(raw, settings);
+        outputs.predictions().sinkTo(KafkaWiring.predictionSink(conf)).uid("predictions-sink");
+        outputs.deadLetters().sinkTo(KafkaWiring.deadLetterSink(conf)).uid("dead-letter-sink");
+        env.execute("exactly-once under failure");
+        assertTrue(FAILED.get(), "the injected failure happened");
+
+        ModelContract contract = settings.contract();
+        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), settings.hopFrames(), contract.features().nMels());
+        Set<String> expected = new HashSet<>();
+        for (DemoStreams.Loaded s : streams) {
+            int n = windows.windowCount(contract.features().frameCount(s.audio().samples().length));
+            for (int i = 0; i < n; i++) {
+                expected.add(s.stream().id() + "#" + i);
+            }
+        }
+        List<String> seen = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
+            consumer.subscribe(List.of("eo-predictions"));
+            long deadline = System.currentTimeMillis() + 60_000;
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                    Prediction p = WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction");
+                    seen.add(p.getStreamId() + "#" + p.getWindowIndex());
+                }
+                if (seen.size() >= expected.size() && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.currentTimeMillis() + 3000; // duplicates would show up now
+                }
+            }
+        }
+        assertEquals(expected.size(), seen.size(), "no window lost or duplicated");
+        assertEquals(expected, new HashSet<>(seen));
+    }
+}
