@@ -38,7 +38,13 @@ public final class HarkOptions {
 
     public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("hark.model.dir")
             .stringType().noDefaultValue()
-            .withDescription("Folder with the SavedModel and its hark-model.json contract.");
+            .withDescription("Folder with the SavedModel and its hark-model.json contract, or a model root whose"
+                    + " version sub-folders (1, 2, ...) each hold one: the job serves the newest and switches to newer"
+                    + " ones as they appear, without a restart.");
+
+    public static final ConfigOption<Duration> MODEL_POLL_INTERVAL = ConfigOptions.key("hark.model.poll-interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("How often the inference operators look for a newer version under a model root.");
 
     public static final ConfigOption<Duration> WINDOW_HOP = ConfigOptions.key("hark.window.hop")
             .durationType().defaultValue(Duration.ofMillis(500))

@@ -57,8 +57,9 @@ public final class HarkPipeline {
 
         DataStream<Prediction> predictions = windows
                 .transform("TensorFlow inference (micro-batches)", TypeInformation.of(Prediction.class),
-                        new BatchInferenceOperator(settings.modelDir(), settings.topK(), settings.intraOpThreads(),
-                                settings.batchSize(), settings.batchMaxDelayMillis()))
+                        new BatchInferenceOperator(settings.modelDir(), settings.contract(), settings.topK(),
+                                settings.intraOpThreads(), settings.batchSize(), settings.batchMaxDelayMillis(),
+                                settings.modelPollMillis()))
                 .uid("tensorflow-inference");
         return new Outputs(predictions, deadLetters);
     }

@@ -18,12 +18,13 @@ public record JobSettings(
         int intraOpThreads,
         int batchSize,
         long batchMaxDelayMillis,
+        long modelPollMillis,
         int maxChunkBytes) implements Serializable {
 
     public static JobSettings from(ReadableConfig config) throws IOException {
         String modelDir = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
                 "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
-        ModelContract contract = ModelContract.read(Path.of(modelDir));
+        ModelContract contract = ModelContract.read(dev.hark.model.ModelRoot.resolve(Path.of(modelDir)));
         if (contract.inputKind() != ModelContract.InputKind.LOG_MEL) {
             throw new IllegalArgumentException("model " + modelDir + " takes " + contract.inputKind() + " input; the"
                     + " streaming job serves log-mel models so far (waveform models work with bin/hark evaluate)");
@@ -49,7 +50,8 @@ public record JobSettings(
                 config.get(HarkOptions.STREAM_IDLE_TIMEOUT).toMillis(),
                 topK == 0 ? contract.labels().size() : topK,
                 config.get(HarkOptions.INTRA_OP_THREADS), positive(config, HarkOptions.BATCH_SIZE),
-                config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(), config.get(HarkOptions.MAX_CHUNK_BYTES));
+                config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(), config.get(HarkOptions.MODEL_POLL_INTERVAL).toMillis(),
+                config.get(HarkOptions.MAX_CHUNK_BYTES));
     }
 
     private static int positive(ReadableConfig config, org.apache.flink.configuration.ConfigOption<Integer> option) {

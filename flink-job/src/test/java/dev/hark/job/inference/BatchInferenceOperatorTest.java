@@ -33,7 +33,7 @@ class BatchInferenceOperatorTest {
     @Test
     void batchesBySizeOrDelayAndNeverHoldsWindowsOverACheckpoint() throws Exception {
         ModelContract contract = ModelContract.read(MODEL);
-        BatchInferenceOperator operator = new BatchInferenceOperator(MODEL.toString(), 12, 1, 3, 50);
+        BatchInferenceOperator operator = new BatchInferenceOperator(MODEL.toString(), contract, 12, 1, 3, 50, 0);
         try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = new OneInputStreamOperatorTestHarness<>(operator)) {
             h.open();
             h.setProcessingTime(0);
@@ -76,6 +76,66 @@ class BatchInferenceOperatorTest {
                     assertEquals(alone[contract.labels().indexOf(top)], p.getTop().get(0).getScore(), 1e-5);
                 }
             }
+        }
+    }
+
+    /** A copy of the bundled model as version folder {@code name} of {@code root}, with the contract changed by {@code edit}. */
+    private static Path version(Path root, String name, java.util.function.UnaryOperator<ModelContract> edit) throws Exception {
+        Path dir = root.resolve(name);
+        try (var files = java.nio.file.Files.walk(MODEL)) {
+            for (Path p : files.toList()) {
+                Path target = dir.resolve(MODEL.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        }
+        edit.apply(ModelContract.read(dir)).write(dir);
+        return dir;
+    }
+
+    private static ModelContract withVersion(ModelContract c, String version) {
+        return new ModelContract(c.format(), c.name(), version, c.labels(), c.features(), c.windowFrames(), c.signature(),
+                c.inputName(), c.outputName(), c.training(), c.metrics(), c.inputKind(), c.outputKind(), c.thresholds());
+    }
+
+    @Test
+    void switchesToANewerModelVersionAndRejectsBrokenOrUnfitOnes(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        ModelContract contract = ModelContract.read(MODEL);
+        version(root, "1", c -> withVersion(c, "1"));
+        BatchInferenceOperator operator = new BatchInferenceOperator(root.toString(), contract, 12, 1, 1, 0, 1000);
+        try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.setProcessingTime(0);
+            h.open();
+            h.processElement(window(0, contract), 1);
+            assertEquals("1", outputs(h).get(0).getModelVersion());
+
+            version(root, "2", c -> withVersion(c, "2"));
+            h.processElement(window(1, contract), 2);
+            assertEquals("1", outputs(h).get(1).getModelVersion(), "not before the next poll");
+            h.setProcessingTime(1000);
+            h.processElement(window(2, contract), 3);
+            assertEquals("2", outputs(h).get(2).getModelVersion(), "switched without a restart");
+
+            Path broken = version(root, "3", c -> withVersion(c, "3"));
+            java.nio.file.Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3});
+            h.setProcessingTime(2000);
+            h.processElement(window(3, contract), 4);
+            assertEquals("2", outputs(h).get(3).getModelVersion(), "a broken model is rejected, the old one stays");
+
+            version(root, "4", c -> new ModelContract(c.format(), c.name(), "4", c.labels(), c.features().withMfcc(13),
+                    c.windowFrames(), c.signature(), c.inputName(), c.outputName(), c.training(), c.metrics(),
+                    c.inputKind(), c.outputKind(), c.thresholds()));
+            h.setProcessingTime(3000);
+            h.processElement(window(4, contract), 5);
+            assertEquals("2", outputs(h).get(4).getModelVersion(), "a model with other features does not fit the job");
+
+            version(root, "10", c -> withVersion(c, "10"));
+            h.setProcessingTime(4000);
+            h.processElement(window(5, contract), 6);
+            assertEquals("10", outputs(h).get(5).getModelVersion(), "10 is newer than 4: numbers compare as numbers");
         }
     }
 }
