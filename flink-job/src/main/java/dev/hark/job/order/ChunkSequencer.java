@@ -32,6 +32,8 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
     /** Event time just after the last emitted chunk's last sample. */
     private transient ValueState<Long> lastEnd;
     private transient Counter gapMillisFilled;
+    /** How far behind processing time chunks arrive (event time of the first sample): producer and network delay. */
+    private transient org.apache.flink.metrics.Histogram lateness;
     private transient Counter duplicates;
     private transient Counter gapsSkipped;
     private transient Counter idleStreamsCleared;
@@ -49,6 +51,8 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
         idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-timer", Types.LONG));
         lastEnd = getRuntimeContext().getState(new ValueStateDescriptor<>("last-end", Types.LONG));
         gapMillisFilled = getRuntimeContext().getMetricGroup().counter("gapMillisFilled");
+        lateness = getRuntimeContext().getMetricGroup().histogram("chunkLatenessMillis",
+                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
         duplicates = getRuntimeContext().getMetricGroup().counter("chunksDroppedDuplicateOrLate");
         gapsSkipped = getRuntimeContext().getMetricGroup().counter("sequenceGapsSkipped");
         idleStreamsCleared = getRuntimeContext().getMetricGroup().counter("idleStreamsCleared");
@@ -57,6 +61,7 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
     @Override
     public void processElement(AudioChunkEvent chunk, Context ctx, Collector<AudioChunkEvent> out) throws Exception {
         touch(ctx);
+        lateness.update(Math.max(0, ctx.timerService().currentProcessingTime() - chunk.eventTime));
         long next = nextSequence.value() == null ? 0L : nextSequence.value();
         if (chunk.sequence < next || waiting.contains(chunk.sequence)) {
             duplicates.inc();
