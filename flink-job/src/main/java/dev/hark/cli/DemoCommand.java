@@ -53,6 +53,10 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
+    private String audioTopic;
+    private String predictionsTopic;
+    private String deadLetterTopic;
+
     @Override
     public Integer call() throws Exception {
         if (durationSeconds != null && durationSeconds < 1) {
@@ -65,17 +69,20 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("hark demo: starting an embedded Kafka broker on 127.0.0.1 ...");
         long began = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopic(job.audioTopic, 3);
-            kafka.createTopic(job.predictionsTopic, 3);
-            kafka.createTopic(job.deadLetterTopic, 1);
             Configuration conf = job.toConfiguration(LocalFlink.loopbackConfiguration(), kafka.bootstrapServers());
+            audioTopic = conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC);
+            predictionsTopic = conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC);
+            deadLetterTopic = conf.get(dev.hark.job.HarkOptions.DEAD_LETTER_TOPIC);
+            kafka.createTopic(audioTopic, 3);
+            kafka.createTopic(predictionsTopic, 3);
+            kafka.createTopic(deadLetterTopic, 1);
             conf.set(dev.hark.job.HarkOptions.STARTING_OFFSETS, "earliest");
             // Live output: predictions are visible at once rather than at the next checkpoint.
             conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE);
             JobSettings settings = JobSettings.from(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             System.out.printf("broker %s up; starting the Flink job with model %s v%s (%s) ...%n",
-                    kafka.bootstrapServers(), settings.contract().name(), settings.contract().version(), job.model);
+                    kafka.bootstrapServers(), settings.contract().name(), settings.contract().version(), settings.modelDir());
             JobClient client = HarkJob.start(env, conf);
 
             Map<String, Integer> expected = new HashMap<>();
@@ -94,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             producer.setDaemon(true);
             producer.start();
             System.out.printf("streaming %d sample streams (%s) to '%s' %s; expecting %d predictions%n%n",
-                    streams.size(), String.join(", ", expected.keySet()), job.audioTopic,
+                    streams.size(), String.join(", ", expected.keySet()), audioTopic,
                     fast ? "as fast as possible" : "in real time", total);
 
             Summary summary = consume(kafka.bootstrapServers(), streams, settings, streamStart, total, producerError);
@@ -111,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                          AtomicReference<Throwable> error) {
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
             // One malformed record first, to show that bad input goes to the dead-letter topic and nothing stops.
-            producer.send(new ProducerRecord<>(job.audioTopic, "broken-mic".getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(audioTopic, "broken-mic".getBytes(StandardCharsets.UTF_8),
                     "this is not an Avro AudioChunk".getBytes(StandardCharsets.UTF_8)));
             List<List<AudioChunk>> chunked = new ArrayList<>();
             int longest = 0;
@@ -132,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 for (List<AudioChunk> chunks : chunked) {
                     if (i < chunks.size()) {
-                        producer.send(ChunkProducer.record(job.audioTopic, chunks.get(i)));
+                        producer.send(ChunkProducer.record(audioTopic, chunks.get(i)));
                     }
                 }
                 producer.flush();
@@ -154,12 +161,12 @@ final class DemoCommand implements Callable<Integer> {
         long idleLimit = System.currentTimeMillis() + 180_000; // nothing at all for 3 minutes: give up
         Summary summary = new Summary();
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap)) {
-            consumer.subscribe(List.of(job.predictionsTopic, job.deadLetterTopic));
+            consumer.subscribe(List.of(predictionsTopic, deadLetterTopic));
             while (summary.received < total && System.currentTimeMillis() < deadline
                     && System.currentTimeMillis() < idleLimit && producerError.get() == null) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     idleLimit = System.currentTimeMillis() + 180_000;
-                    if (record.topic().equals(job.deadLetterTopic)) {
+                    if (record.topic().equals(deadLetterTopic)) {
                         DeadLetter d = WireFormat.decode(record.value(), DeadLetter.getDecoder(), "DeadLetter");
                         summary.deadLetters++;
                         System.out.printf("dead letter  %s[%d]@%d  %s: %s%n", d.getSourceTopic(), d.getSourcePartition(),

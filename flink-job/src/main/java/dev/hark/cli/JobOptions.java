@@ -6,56 +6,77 @@ import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
-/** Command-line options shared by the commands that run the job; each maps onto a {@link HarkOptions} key. */
+/**
+ * Command-line options shared by the commands that run the job; each maps onto a {@link HarkOptions} key. An option
+ * left out keeps what the configuration file says, else the option's default.
+ */
 final class JobOptions {
+    /** The model the demo and {@code run} serve when neither the command line nor a config file names one. */
+    static Path bundledModel() {
+        return Path.of(System.getProperty("hark.home", "."), "model-export", "models", "keywords");
+    }
+
     @Option(names = "--model", paramLabel = "DIR",
-            description = "Model folder (SavedModel + hark-model.json). Default: the bundled model, ${DEFAULT-VALUE}.",
-            defaultValue = "${sys:hark.home:-.}/model-export/models/keywords")
+            description = "Model folder (SavedModel + hark-model.json), or a model root of version folders (1, 2, ...)"
+                    + " to serve the newest and switch as new ones appear. Default: the bundled model.")
     Path model;
 
-    @Option(names = "--hop-ms", paramLabel = "MS", defaultValue = "500",
-            description = "Milliseconds between window starts (default: ${DEFAULT-VALUE}). The window length is the model's"
-                    + " input size, from its contract.")
-    long hopMillis;
+    @Option(names = "--hop-ms", paramLabel = "MS",
+            description = "Milliseconds between window starts (default: 500). The window length is the model's input"
+                    + " size, from its contract.")
+    Long hopMillis;
 
-    @Option(names = "--audio-topic", defaultValue = "audio-chunks", description = "Input topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--audio-topic", description = "Input topic (default: audio-chunks).")
     String audioTopic;
 
-    @Option(names = "--predictions-topic", defaultValue = "predictions", description = "Output topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--predictions-topic", description = "Output topic (default: predictions).")
     String predictionsTopic;
 
-    @Option(names = "--dead-letter-topic", defaultValue = "audio-dead-letters",
-            description = "Topic for records the job cannot use (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dead-letter-topic", description = "Topic for records the job cannot use (default: audio-dead-letters).")
     String deadLetterTopic;
 
-    @Option(names = "--max-out-of-order-ms", paramLabel = "MS", defaultValue = "2000",
-            description = "How late a chunk may arrive, in event time (default: ${DEFAULT-VALUE}).")
-    long maxOutOfOrderMillis;
+    @Option(names = "--max-out-of-order-ms", paramLabel = "MS",
+            description = "How late a chunk may arrive, in event time (default: 2000).")
+    Long maxOutOfOrderMillis;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "Labels per prediction; 0 = all (default: ${DEFAULT-VALUE}).")
-    int topK;
+    @Option(names = "--top-k", description = "Labels per prediction; 0 = all (default: 0).")
+    Integer topK;
 
-    /** The job's configuration with these options and the given Kafka. */
+    /** {@code base} with the options given here on top, the Kafka servers, and the bundled model if none is named. */
     Configuration toConfiguration(Configuration base, String bootstrapServers) {
-        if (hopMillis < 1) {
+        if (hopMillis != null && hopMillis < 1) {
             throw new HarkCli.UserError("--hop-ms must be positive, got " + hopMillis);
         }
-        if (topK < 0) {
+        if (topK != null && topK < 0) {
             throw new HarkCli.UserError("--top-k must be 0 (all labels) or positive, got " + topK);
         }
-        if (!model.resolve(dev.hark.model.ModelContract.FILE_NAME).toFile().isFile()) {
-            throw new HarkCli.UserError("--model " + model + " is not a hark model folder (no "
-                    + dev.hark.model.ModelContract.FILE_NAME + "); train one with: bin/hark train --data DIR --out DIR");
-        }
         Configuration conf = new Configuration(base);
-        conf.set(HarkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-        conf.set(HarkOptions.MODEL_DIR, model.toAbsolutePath().toString());
-        conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(hopMillis));
-        conf.set(HarkOptions.AUDIO_TOPIC, audioTopic);
-        conf.set(HarkOptions.PREDICTIONS_TOPIC, predictionsTopic);
-        conf.set(HarkOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
-        conf.set(HarkOptions.MAX_OUT_OF_ORDERNESS, Duration.ofMillis(maxOutOfOrderMillis));
-        conf.set(HarkOptions.TOP_K, topK);
+        if (bootstrapServers != null) {
+            conf.set(HarkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        if (model != null) {
+            conf.set(HarkOptions.MODEL_DIR, model.toAbsolutePath().toString());
+        } else if (conf.getOptional(HarkOptions.MODEL_DIR).isEmpty()) {
+            conf.set(HarkOptions.MODEL_DIR, bundledModel().toAbsolutePath().toString());
+        }
+        if (hopMillis != null) {
+            conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(hopMillis));
+        }
+        if (audioTopic != null) {
+            conf.set(HarkOptions.AUDIO_TOPIC, audioTopic);
+        }
+        if (predictionsTopic != null) {
+            conf.set(HarkOptions.PREDICTIONS_TOPIC, predictionsTopic);
+        }
+        if (deadLetterTopic != null) {
+            conf.set(HarkOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
+        }
+        if (maxOutOfOrderMillis != null) {
+            conf.set(HarkOptions.MAX_OUT_OF_ORDERNESS, Duration.ofMillis(maxOutOfOrderMillis));
+        }
+        if (topK != null) {
+            conf.set(HarkOptions.TOP_K, topK);
+        }
         return conf;
     }
 }

@@ -2,6 +2,7 @@ package dev.hark.cli;
 
 import dev.hark.job.HarkJob;
 import dev.hark.job.LocalFlink;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -16,22 +17,29 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the job against an existing Kafka: in-process Flink here, or the cluster's under `flink run`.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (or hark.kafka.bootstrap-servers in --config).")
     String bootstrapServers;
 
-    @Option(names = "--group-id", defaultValue = "hark", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "FILE.yaml",
+            description = "A YAML file of hark.* (and any Flink) options, nested or flat; options given on this command"
+                    + " line win over it.")
+    Path configFile;
+
+    @Option(names = "--group-id", description = "Consumer group (default: hark).")
     String groupId;
 
     @Option(names = "--parallelism", defaultValue = "1", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--checkpoint-interval-ms", defaultValue = "10000",
-            description = "Checkpoint interval; 0 disables checkpoints (default: ${DEFAULT-VALUE}).")
-    long checkpointMillis;
+    @Option(names = "--checkpoint-interval-ms",
+            description = "Checkpoint interval; 0 disables checkpoints (default: 10000, or execution.checkpointing.interval"
+                    + " from --config).")
+    Long checkpointMillis;
 
-    @Option(names = "--delivery-guarantee", defaultValue = "EXACTLY_ONCE",
+    @Option(names = "--delivery-guarantee",
             description = "EXACTLY_ONCE (Kafka transactions committed with each checkpoint; read with"
-                    + " isolation.level=read_committed) or AT_LEAST_ONCE (default: ${DEFAULT-VALUE}).")
+                    + " isolation.level=read_committed) or AT_LEAST_ONCE (default: EXACTLY_ONCE).")
     org.apache.flink.connector.base.DeliveryGuarantee deliveryGuarantee;
 
     @Option(names = "--kafka-property", paramLabel = "NAME=VALUE",
@@ -47,19 +55,34 @@ final class RunCommand implements Callable<Integer> {
         if (parallelism < 1) {
             throw new HarkCli.UserError("--parallelism must be at least 1, got " + parallelism);
         }
-        Configuration conf = job.toConfiguration(LocalFlink.loopbackConfiguration(), bootstrapServers);
-        conf.set(dev.hark.job.HarkOptions.GROUP_ID, groupId);
-        conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
+        Configuration base = LocalFlink.loopbackConfiguration();
+        if (configFile != null) {
+            base.addAll(ConfigFiles.load(configFile));
+        }
+        Configuration conf = job.toConfiguration(base, bootstrapServers);
+        dev.hark.job.KafkaWiring.bootstrapServers(conf); // fails early, saying how to fix it
+        if (groupId != null) {
+            conf.set(dev.hark.job.HarkOptions.GROUP_ID, groupId);
+        }
+        if (deliveryGuarantee != null) {
+            conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
+        }
         kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         conf.set(PipelineOptions.MAX_PARALLELISM, LocalFlink.MAX_PARALLELISM);
-        if (checkpointMillis > 0) {
-            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
+        if (checkpointMillis != null) {
+            if (checkpointMillis > 0) {
+                conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
+            } else {
+                conf.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+            }
+        } else if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         JobClient client = HarkJob.start(env, conf);
-        System.out.println("job " + client.getJobID() + " running; reading " + job.audioTopic + ", writing "
-                + job.predictionsTopic);
+        System.out.println("job " + client.getJobID() + " running; reading " + conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC)
+                + ", writing " + conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC));
         client.getJobExecutionResult().get();
         return 0;
     }

@@ -118,10 +118,42 @@ class HarkCliTest {
     }
 
     @Test
+    void readsOptionsFromAYamlFileAndTheCommandLineWins(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("hark.yaml");
+        Files.writeString(yaml, String.join("\n",
+                "hark:",
+                "  kafka:",
+                "    bootstrap-servers: 127.0.0.1:1",
+                "    properties:",
+                "      security.protocol: SASL_SSL",
+                "  model.dir: /no/such/model/from/yaml",
+                "hark.topic.audio: from-yaml",
+                ""));
+        org.apache.flink.configuration.Configuration conf = ConfigFiles.load(yaml);
+        assertEquals("127.0.0.1:1", conf.get(dev.hark.job.HarkOptions.BOOTSTRAP_SERVERS));
+        assertEquals("from-yaml", conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC));
+        assertEquals("SASL_SSL", dev.hark.job.KafkaWiring.kafkaProperties(conf).getProperty("security.protocol"));
+
+        Run fromYaml = run("run", "--config", yaml.toString());
+        assertEquals(2, fromYaml.exit());
+        assertTrue(fromYaml.err().contains("/no/such/model/from/yaml"), "the YAML's model is used: " + fromYaml.err());
+
+        Run overridden = run("run", "--config", yaml.toString(), "--model", "../model-export/models/keywords",
+                "--checkpoint-interval-ms", "0");
+        assertEquals(2, overridden.exit());
+        assertTrue(overridden.err().contains("checkpointing is off"), "--model wins over the YAML: " + overridden.err());
+
+        Files.writeString(dir.resolve("bad.yaml"), "hark: [unclosed");
+        Run bad = run("run", "--config", dir.resolve("bad.yaml").toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("is not valid YAML"), bad.err());
+    }
+
+    @Test
     void explainsBadArguments() {
         Run missing = run("run");
         assertEquals(2, missing.exit());
-        assertTrue(missing.err().contains("Missing required option: '--bootstrap-servers=HOST:PORT'"), missing.err());
+        assertTrue(missing.err().contains("no Kafka: set hark.kafka.bootstrap-servers (--bootstrap-servers HOST:PORT)"), missing.err());
 
         Run duration = run("demo", "--duration", "0");
         assertEquals(2, duration.exit());
@@ -130,7 +162,7 @@ class HarkCliTest {
 
         Run model = run("run", "--bootstrap-servers", "127.0.0.1:1", "--model", "/no/such/model");
         assertEquals(2, model.exit());
-        assertTrue(model.err().contains("is not a hark model folder"), model.err());
+        assertTrue(model.err().contains("is neither a model folder"), model.err());
 
         Run notANumber = run("demo", "--hop-ms", "soon");
         assertEquals(2, notANumber.exit());
