@@ -20,11 +20,21 @@ public final class HarkJob {
     /** Adds the whole job to {@code env}; source and sinks are passed in so tests can choose them. */
     public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
                               Sink<Prediction> predictions, Sink<DeadLetter> deadLetters, JobSettings settings) {
+        define(env, source, predictions, deadLetters, null, settings);
+    }
+
+    /** As above, plus a sink of debounced detections (null for none). */
+    public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
+                              Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
+                              Sink<dev.hark.avro.Detection> detections, JobSettings settings) {
         HarkPipeline.Outputs outputs = HarkPipeline.build(
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka audio chunks").uid("audio-source"),
                 settings);
         outputs.predictions().sinkTo(predictions).uid("predictions-sink").name("Kafka predictions");
         outputs.deadLetters().sinkTo(deadLetters).uid("dead-letter-sink").name("Kafka dead letters");
+        if (detections != null) {
+            outputs.detections().sinkTo(detections).uid("detections-sink").name("Kafka detections");
+        }
     }
 
     /** Defines the job with Kafka from {@code config} and starts it without waiting for it to end. */
@@ -37,7 +47,9 @@ public final class HarkJob {
                     + " (--checkpoint-interval-ms) or choose AT_LEAST_ONCE");
         }
         define(env, KafkaWiring.audioSource(config), KafkaWiring.predictionSink(config),
-                KafkaWiring.deadLetterSink(config), settings);
+                KafkaWiring.deadLetterSink(config),
+                config.getOptional(HarkOptions.DETECTIONS_TOPIC).map(t -> KafkaWiring.detectionSink(config, t)).orElse(null),
+                settings);
         return env.executeAsync(JOB_NAME);
     }
 

@@ -36,6 +36,15 @@ public final class HarkOptions {
             .stringType().defaultValue("audio-dead-letters")
             .withDescription("Topic for DeadLetter records: input the job could not use, with the reason.");
 
+    public static final ConfigOption<String> DETECTIONS_TOPIC = ConfigOptions.key("hark.topic.detections")
+            .stringType().noDefaultValue()
+            .withDescription("Optional topic of Detection records: one per utterance of a keyword (consecutive windows"
+                    + " with the same best label at or above its threshold from the model contract), keyed by stream id.");
+
+    public static final ConfigOption<Duration> DETECTION_QUIET = ConfigOptions.key("hark.detections.quiet")
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("An utterance still open when event time has passed its end by this much is reported.");
+
     public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("hark.model.dir")
             .stringType().noDefaultValue()
             .withDescription("Folder with the SavedModel and its hark-model.json contract, or a model root whose"

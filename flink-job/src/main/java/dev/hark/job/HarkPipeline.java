@@ -1,6 +1,12 @@
 package dev.hark.job;
 
 import dev.hark.avro.DeadLetter;
+import dev.hark.avro.Detection;
+import dev.hark.data.KeywordDataset;
+import dev.hark.job.detect.DetectionFunction;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import dev.hark.avro.Prediction;
 import dev.hark.job.features.FeatureWindow;
 import dev.hark.job.features.FeatureWindower;
@@ -27,7 +33,8 @@ public final class HarkPipeline {
     }
 
     /** The two outputs of the pipeline. */
-    public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters) {
+    public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
+                          DataStream<Detection> detections) {
     }
 
     public static Outputs build(DataStream<RawRecord> input, JobSettings settings) {
@@ -61,6 +68,15 @@ public final class HarkPipeline {
                                 settings.intraOpThreads(), settings.batchSize(), settings.batchMaxDelayMillis(),
                                 settings.modelPollMillis()))
                 .uid("tensorflow-inference");
-        return new Outputs(predictions, deadLetters);
+        Map<String, Float> thresholds = new HashMap<>();
+        for (int i = 0; i < settings.contract().labels().size(); i++) {
+            thresholds.put(settings.contract().labels().get(i), settings.contract().thresholds().get(i));
+        }
+        DataStream<Detection> detections = predictions
+                .keyBy(p -> p.getStreamId(), Types.STRING)
+                .process(new DetectionFunction(thresholds, Set.of(KeywordDataset.UNKNOWN, KeywordDataset.SILENCE),
+                        settings.detectionQuietMillis()))
+                .uid("detections").name("Debounced detections");
+        return new Outputs(predictions, deadLetters, detections);
     }
 }

@@ -19,6 +19,7 @@ public record JobSettings(
         int batchSize,
         long batchMaxDelayMillis,
         long modelPollMillis,
+        long detectionQuietMillis,
         int maxChunkBytes) implements Serializable {
 
     public static JobSettings from(ReadableConfig config) throws IOException {
@@ -51,7 +52,7 @@ public record JobSettings(
                 topK == 0 ? contract.labels().size() : topK,
                 config.get(HarkOptions.INTRA_OP_THREADS), positive(config, HarkOptions.BATCH_SIZE),
                 config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(), config.get(HarkOptions.MODEL_POLL_INTERVAL).toMillis(),
-                config.get(HarkOptions.MAX_CHUNK_BYTES));
+                config.get(HarkOptions.DETECTION_QUIET).toMillis(), config.get(HarkOptions.MAX_CHUNK_BYTES));
     }
 
     private static int positive(ReadableConfig config, org.apache.flink.configuration.ConfigOption<Integer> option) {

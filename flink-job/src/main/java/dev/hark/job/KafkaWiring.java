@@ -1,6 +1,7 @@
 package dev.hark.job;
 
 import dev.hark.avro.DeadLetter;
+import dev.hark.avro.Detection;
 import dev.hark.avro.Prediction;
 import dev.hark.avro.wire.WireFormat;
 import dev.hark.job.ingest.RawRecord;
@@ -64,6 +65,17 @@ public final class KafkaWiring {
                         d -> WireFormat.encode(d, DeadLetter.getEncoder())))
                 .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
                 .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-dead-letters")
+                .setKafkaProducerConfig(producerProperties(config))
+                .build();
+    }
+
+    public static KafkaSink<Detection> detectionSink(ReadableConfig config, String topic) {
+        return KafkaSink.<Detection>builder()
+                .setBootstrapServers(bootstrapServers(config))
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, Detection::getStreamId,
+                        d -> WireFormat.encode(d, Detection.getEncoder())))
+                .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
+                .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-detections")
                 .setKafkaProducerConfig(producerProperties(config))
                 .build();
     }

@@ -109,6 +109,7 @@ class HarkJobITCase {
         KAFKA.createTopic("audio", 3);
         KAFKA.createTopic("predictions", 2);
         KAFKA.createTopic("dead-letters", 1);
+        KAFKA.createTopic("detections", 1);
         List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
         ModelContract contract = ModelContract.read(MODEL);
         DemoStreams.Loaded first = streams.get(0);
@@ -144,6 +145,7 @@ class HarkJobITCase {
         conf.set(HarkOptions.AUDIO_TOPIC, "audio");
         conf.set(HarkOptions.PREDICTIONS_TOPIC, "predictions");
         conf.set(HarkOptions.DEAD_LETTER_TOPIC, "dead-letters");
+        conf.set(HarkOptions.DETECTIONS_TOPIC, "detections");
         conf.set(HarkOptions.MODEL_DIR, MODEL.toString());
         conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(hopMillis));
         conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
@@ -171,8 +173,9 @@ class HarkJobITCase {
         assertEquals(expected.get(first.stream().id()), expected.get(RESAMPLED_ID), "resampling keeps every window");
         List<Prediction> predictions = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
+        List<dev.hark.avro.Detection> detections = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            consumer.subscribe(List.of("predictions", "dead-letters"));
+            consumer.subscribe(List.of("predictions", "dead-letters", "detections"));
             long deadline = System.currentTimeMillis() + 60_000;
             long quietUntil = Long.MAX_VALUE;
             while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
@@ -181,6 +184,8 @@ class HarkJobITCase {
                         Prediction p = WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction");
                         assertEquals(p.getStreamId(), new String(r.key()), "predictions are keyed by stream");
                         predictions.add(p);
+                    } else if (r.topic().equals("detections")) {
+                        detections.add(WireFormat.decode(r.value(), dev.hark.avro.Detection.getDecoder(), "Detection"));
                     } else {
                         deadLetters.add(WireFormat.decode(r.value(), DeadLetter.getDecoder(), "DeadLetter"));
                     }
@@ -223,6 +228,28 @@ class HarkJobITCase {
         }
         System.out.printf("%d of %d windows classified as spoken%n", right, total);
         assertOfflineParity(streams, predictions, contract);
+        // At most one detection per spoken keyword, in the order spoken (silence and other words make none; a
+        // keyword heard below its threshold makes none either), and most keywords are heard.
+        int spokenTotal = 0;
+        int heardTotal = 0;
+        for (DemoStreams.Loaded s : streams) {
+            List<String> spoken = s.stream().slots().stream().filter(slot -> contract.labels().contains(slot)
+                    && !slot.startsWith("_")).toList();
+            List<String> heard = detections.stream().filter(d -> d.getStreamId().equals(s.stream().id()))
+                    .map(dev.hark.avro.Detection::getLabel).toList();
+            int at = 0;
+            for (String label : heard) {
+                while (at < spoken.size() && !spoken.get(at).equals(label)) {
+                    at++;
+                }
+                assertTrue(at < spoken.size(), s.stream().id() + ": heard " + heard + " is not in spoken order " + spoken);
+                at++;
+            }
+            spokenTotal += spoken.size();
+            heardTotal += heard.size();
+        }
+        System.out.printf("%d of %d spoken keywords detected%n", heardTotal, spokenTotal);
+        assertTrue(heardTotal >= 0.8 * spokenTotal, heardTotal + " of " + spokenTotal + " keywords detected");
         // Voices held out of training, clearly spoken: the model gets at least 9 in 10 windows right.
         assertTrue(right >= 0.9 * total, right + " of " + total + " windows classified as spoken");
     }
