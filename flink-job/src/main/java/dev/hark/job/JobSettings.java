@@ -25,7 +25,8 @@ public record JobSettings(
     public static JobSettings from(ReadableConfig config) throws IOException {
         String modelDir = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
                 "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
-        ModelContract contract = ModelContract.read(dev.hark.model.ModelRoot.resolve(Path.of(modelDir)));
+        ModelContract contract = ModelContract.read(dev.hark.model.ModelRoot.resolve(
+                dev.hark.job.inference.ModelMirror.localView(modelDir)));
         if (contract.inputKind() != ModelContract.InputKind.LOG_MEL) {
             throw new IllegalArgumentException("model " + modelDir + " takes " + contract.inputKind() + " input; the"
                     + " streaming job serves log-mel models so far (waveform models work with bin/hark evaluate)");
@@ -46,7 +47,9 @@ public record JobSettings(
         if (maxOutOfOrder < 0) {
             throw new IllegalArgumentException(HarkOptions.MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
         }
-        return new JobSettings(Path.of(modelDir).toAbsolutePath().toString(), contract, hopFrames, maxOutOfOrder,
+        String location = dev.hark.job.inference.ModelMirror.isUri(modelDir)
+                ? modelDir : Path.of(modelDir).toAbsolutePath().toString();
+        return new JobSettings(location, contract, hopFrames, maxOutOfOrder,
                 config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(),
                 config.get(HarkOptions.STREAM_IDLE_TIMEOUT).toMillis(),
                 topK == 0 ? contract.labels().size() : topK,

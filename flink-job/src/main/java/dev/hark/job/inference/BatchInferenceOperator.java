@@ -65,7 +65,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     @Override
     public void open() throws Exception {
         super.open();
-        Path location = Path.of(modelDir);
+        Path location = ModelMirror.localView(modelDir);
         serving = dev.hark.model.ModelRoot.resolve(location);
         rejected = new java.util.HashSet<>();
         load(serving);
@@ -99,7 +99,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     void checkForNewerModel() {
         Path newest;
         try {
-            newest = dev.hark.model.ModelRoot.newest(Path.of(modelDir)).orElse(null);
+            newest = dev.hark.model.ModelRoot.newest(ModelMirror.localView(modelDir)).orElse(null);
         } catch (java.io.IOException e) {
             LOG.warn("cannot list model root {}: {}", modelDir, e.getMessage());
             return;

@@ -138,4 +138,26 @@ class BatchInferenceOperatorTest {
             assertEquals("10", outputs(h).get(5).getModelVersion(), "10 is newer than 4: numbers compare as numbers");
         }
     }
+
+    @Test
+    void readsAModelRootThroughAFlinkFileSystemUri(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        ModelContract contract = ModelContract.read(MODEL);
+        version(root, "7", c -> withVersion(c, "7"));
+        String uri = root.toUri().toString(); // file:///..., read through Flink's FileSystem and mirrored locally
+        assertEquals(true, ModelMirror.isUri(uri));
+        assertEquals("7", dev.hark.job.JobSettings.from(new org.apache.flink.configuration.Configuration() {{
+            set(dev.hark.job.HarkOptions.MODEL_DIR, uri);
+        }}).contract().version());
+        BatchInferenceOperator operator = new BatchInferenceOperator(uri, contract, 12, 1, 1, 0, 1000);
+        try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.setProcessingTime(0);
+            h.open();
+            h.processElement(window(0, contract), 1);
+            assertEquals("7", outputs(h).get(0).getModelVersion());
+            version(root, "8", c -> withVersion(c, "8"));
+            h.setProcessingTime(1000);
+            h.processElement(window(1, contract), 2);
+            assertEquals("8", outputs(h).get(1).getModelVersion(), "a new version under the URI is mirrored and served");
+        }
+    }
 }

@@ -1,0 +1,82 @@
+package dev.hark.job.inference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import dev.hark.model.ModelContract;
+
+/**
+ * Makes a model location that TensorFlow can load: a plain local path is used as it is; a URI of any Flink file
+ * system ({@code s3://} with Flink's S3 plugin, {@code hdfs://}, {@code file://}, ...) is mirrored into a local
+ * folder, copying only files not mirrored yet, so a model root's new versions arrive on the next call. A version's
+ * contract file is copied after everything else in its folder, so a half-copied version is never seen as a model.
+ */
+public final class ModelMirror {
+    private ModelMirror() {
+    }
+
+    /** Whether {@code location} is a file-system URI ({@code scheme://...}) rather than a plain local path. */
+    public static boolean isUri(String location) {
+        try {
+            String scheme = URI.create(location.replace(" ", "%20")).getScheme();
+            return scheme != null && scheme.length() > 1; // "C:" is a drive, not a scheme
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The local folder to read {@code location} from, after syncing it if it is remote. */
+    public static Path localView(String location) throws IOException {
+        if (!isUri(location)) {
+            return Path.of(location);
+        }
+        URI uri = URI.create(location.replace(" ", "%20"));
+        String name = Integer.toHexString(location.hashCode()) + "-" + Path.of(uri.getPath()).getFileName();
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "hark-models", name);
+        org.apache.flink.core.fs.Path source = new org.apache.flink.core.fs.Path(uri);
+        FileSystem fs = source.getFileSystem();
+        if (!fs.exists(source)) {
+            throw new IOException("model location " + location + " does not exist");
+        }
+        copyMissing(fs, source, target);
+        return target;
+    }
+
+    private static void copyMissing(FileSystem fs, org.apache.flink.core.fs.Path dir, Path target) throws IOException {
+        Files.createDirectories(target);
+        FileStatus[] children = fs.listStatus(dir);
+        if (children == null) {
+            return;
+        }
+        FileStatus contract = null;
+        for (FileStatus child : children) {
+            String name = child.getPath().getName();
+            if (child.isDir()) {
+                copyMissing(fs, child.getPath(), target.resolve(name));
+            } else if (name.equals(ModelContract.FILE_NAME)) {
+                contract = child;
+            } else {
+                copyFile(fs, child, target.resolve(name));
+            }
+        }
+        if (contract != null) {
+            copyFile(fs, contract, target.resolve(ModelContract.FILE_NAME));
+        }
+    }
+
+    private static void copyFile(FileSystem fs, FileStatus file, Path local) throws IOException {
+        if (Files.exists(local) && Files.size(local) == file.getLen()) {
+            return;
+        }
+        Path partial = local.resolveSibling(local.getFileName() + ".part");
+        try (InputStream in = fs.open(file.getPath())) {
+            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
