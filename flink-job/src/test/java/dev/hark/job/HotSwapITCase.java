@@ -1,0 +1,107 @@
+package dev.hark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hark.avro.Prediction;
+import dev.hark.avro.wire.WireFormat;
+import dev.hark.client.ChunkProducer;
+import dev.hark.client.KafkaClients;
+import dev.hark.data.DemoStreams;
+import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.model.ModelContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A running job switches to a new model version that appears under its model root, without a restart. */
+class HotSwapITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = LoopbackMiniCluster.create();
+
+    private static void copyModel(Path target, String version) throws Exception {
+        try (var files = Files.walk(HarkJobITCase.MODEL)) {
+            for (Path p : files.toList()) {
+                Path to = target.resolve(HarkJobITCase.MODEL.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else if (!p.getFileName().toString().equals(ModelContract.FILE_NAME)) {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        ModelContract c = ModelContract.read(HarkJobITCase.MODEL);
+        new ModelContract(c.format(), c.name(), version, c.labels(), c.features(), c.windowFrames(), c.signature(),
+                c.inputName(), c.outputName(), c.training(), c.metrics(), c.inputKind(), c.outputKind(), c.thresholds())
+                .write(target); // the contract last: the version is complete
+    }
+
+    private static List<Prediction> await(KafkaConsumer<byte[], byte[]> consumer, List<Prediction> into, int count)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (into.size() < count && System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                into.add(WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction"));
+            }
+        }
+        return into;
+    }
+
+    @Test
+    void switchesModelsMidStream(@TempDir Path root) throws Exception {
+        KAFKA.createTopic("swap-audio", 1);
+        KAFKA.createTopic("swap-predictions", 1);
+        KAFKA.createTopic("swap-dead", 1);
+        copyModel(root.resolve("1"), "1");
+        Configuration conf = new Configuration();
+        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        conf.set(HarkOptions.AUDIO_TOPIC, "swap-audio");
+        conf.set(HarkOptions.PREDICTIONS_TOPIC, "swap-predictions");
+        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "swap-dead");
+        conf.set(HarkOptions.MODEL_DIR, root.toString());
+        conf.set(HarkOptions.MODEL_POLL_INTERVAL, Duration.ofMillis(200));
+        conf.set(HarkOptions.WINDOW_HOP, Duration.ofSeconds(1));
+        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
+        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        JobClient job = HarkJob.start(env, conf);
+        DemoStreams.Loaded sample = DemoStreams.loadBundled().get(0);
+        List<Prediction> seen = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers());
+             KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
+            consumer.subscribe(List.of("swap-predictions"));
+            ChunkProducer.sendAll(producer, "swap-audio", ChunkProducer.chunks("before", sample.audio().samples(), 16000, 1600, 0));
+            await(consumer, seen, 10);
+            copyModel(root.resolve("2"), "2");
+            Thread.sleep(1500); // a few polls
+            ChunkProducer.sendAll(producer, "swap-audio", ChunkProducer.chunks("after", sample.audio().samples(), 16000, 1600, 20_000));
+            await(consumer, seen, 20);
+        } finally {
+            job.cancel().get();
+        }
+        assertEquals(20, seen.size());
+        for (Prediction p : seen) {
+            assertEquals(p.getStreamId().equals("before") ? "1" : "2", p.getModelVersion(), p.getStreamId() + " " + p.getWindowIndex());
+        }
+        // The same audio and the same weights: the switch changes the version, not the scores.
+        for (int i = 0; i < 10; i++) {
+            assertEquals(seen.get(i).getTop().get(0).getLabel(), seen.get(10 + i).getTop().get(0).getLabel());
+        }
+    }
+}
