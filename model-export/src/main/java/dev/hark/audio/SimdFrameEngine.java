@@ -176,93 +176,94 @@ final class SimdFrameEngine implements FrameEngine {
      * four. Natural order in and out; ping-pongs between two buffer pairs.
      */
     private void fft() {
-        float[] xr = re;
-        float[] xi = im;
-        float[] yr = re2;
-        float[] yi = im2;
         int stride = 1;
         int pass = 0;
         for (int n = half; n >= 4; n /= 4, pass++) {
-            int quarter = n / 4;
-            int run = stride * lanes;
-            float[] w = twiddles[pass];
-            for (int p = 0; p < quarter; p++) {
-                float w1r = w[6 * p];
-                float w1i = w[6 * p + 1];
-                float w2r = w[6 * p + 2];
-                float w2i = w[6 * p + 3];
-                float w3r = w[6 * p + 4];
-                float w3i = w[6 * p + 5];
-                int a = p * run;
-                int b = (p + quarter) * run;
-                int c = (p + 2 * quarter) * run;
-                int d = (p + 3 * quarter) * run;
-                int o = 4 * p * run;
-                for (int t = 0; t < run; t += lanes) {
-                    FloatVector ar = FloatVector.fromArray(SPECIES, xr, a + t);
-                    FloatVector ai = FloatVector.fromArray(SPECIES, xi, a + t);
-                    FloatVector br = FloatVector.fromArray(SPECIES, xr, b + t);
-                    FloatVector bi = FloatVector.fromArray(SPECIES, xi, b + t);
-                    FloatVector cr = FloatVector.fromArray(SPECIES, xr, c + t);
-                    FloatVector ci = FloatVector.fromArray(SPECIES, xi, c + t);
-                    FloatVector dr = FloatVector.fromArray(SPECIES, xr, d + t);
-                    FloatVector di = FloatVector.fromArray(SPECIES, xi, d + t);
-                    FloatVector apcR = ar.add(cr);
-                    FloatVector apcI = ai.add(ci);
-                    FloatVector amcR = ar.sub(cr);
-                    FloatVector amcI = ai.sub(ci);
-                    FloatVector bpdR = br.add(dr);
-                    FloatVector bpdI = bi.add(di);
-                    // j (b - d) = -(bi - di) + j (br - dr)
-                    FloatVector jbmdR = di.sub(bi);
-                    FloatVector jbmdI = br.sub(dr);
-                    apcR.add(bpdR).intoArray(yr, o + t);
-                    apcI.add(bpdI).intoArray(yi, o + t);
-                    FloatVector y1r = amcR.sub(jbmdR);
-                    FloatVector y1i = amcI.sub(jbmdI);
-                    y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(yr, o + run + t);
-                    y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(yi, o + run + t);
-                    FloatVector y2r = apcR.sub(bpdR);
-                    FloatVector y2i = apcI.sub(bpdI);
-                    y2r.mul(w2r).sub(y2i.mul(w2i)).intoArray(yr, o + 2 * run + t);
-                    y2r.mul(w2i).add(y2i.mul(w2r)).intoArray(yi, o + 2 * run + t);
-                    FloatVector y3r = amcR.add(jbmdR);
-                    FloatVector y3i = amcI.add(jbmdI);
-                    y3r.mul(w3r).sub(y3i.mul(w3i)).intoArray(yr, o + 3 * run + t);
-                    y3r.mul(w3i).add(y3i.mul(w3r)).intoArray(yi, o + 3 * run + t);
-                }
-            }
-            float[] swap = xr;
-            xr = yr;
-            yr = swap;
-            swap = xi;
-            xi = yi;
-            yi = swap;
+            radix4Pass(n, stride, twiddles[pass], re, im, re2, im2);
+            swapBuffers();
             stride *= 4;
         }
-        if (radix2Tail) { // n == 2: a + b, a - b
-            int run = stride * lanes;
-            for (int t = 0; t < run; t += lanes) {
-                FloatVector ar = FloatVector.fromArray(SPECIES, xr, t);
-                FloatVector ai = FloatVector.fromArray(SPECIES, xi, t);
-                FloatVector br = FloatVector.fromArray(SPECIES, xr, run + t);
-                FloatVector bi = FloatVector.fromArray(SPECIES, xi, run + t);
-                ar.add(br).intoArray(yr, t);
-                ai.add(bi).intoArray(yi, t);
-                ar.sub(br).intoArray(yr, run + t);
-                ai.sub(bi).intoArray(yi, run + t);
-            }
-            float[] swap = xr;
-            xr = yr;
-            yr = swap;
-            swap = xi;
-            xi = yi;
-            yi = swap;
+        if (radix2Tail) {
+            radix2Pass(stride, re, im, re2, im2);
+            swapBuffers();
         }
-        re = xr;
-        im = xi;
-        re2 = yr;
-        im2 = yi;
+    }
+
+    /** One radix-4 pass over sequences of length {@code n}, {@code stride} apart: x in, y out. */
+    private void radix4Pass(int n, int stride, float[] w, float[] xr, float[] xi, float[] yr, float[] yi) {
+        int quarter = n / 4;
+        int run = stride * lanes;
+        for (int p = 0; p < quarter; p++) {
+            float w1r = w[6 * p];
+            float w1i = w[6 * p + 1];
+            float w2r = w[6 * p + 2];
+            float w2i = w[6 * p + 3];
+            float w3r = w[6 * p + 4];
+            float w3i = w[6 * p + 5];
+            int a = p * run;
+            int b = (p + quarter) * run;
+            int c = (p + 2 * quarter) * run;
+            int d = (p + 3 * quarter) * run;
+            int o = 4 * p * run;
+            for (int t = 0; t < run; t += lanes) {
+                FloatVector ar = FloatVector.fromArray(SPECIES, xr, a + t);
+                FloatVector ai = FloatVector.fromArray(SPECIES, xi, a + t);
+                FloatVector br = FloatVector.fromArray(SPECIES, xr, b + t);
+                FloatVector bi = FloatVector.fromArray(SPECIES, xi, b + t);
+                FloatVector cr = FloatVector.fromArray(SPECIES, xr, c + t);
+                FloatVector ci = FloatVector.fromArray(SPECIES, xi, c + t);
+                FloatVector dr = FloatVector.fromArray(SPECIES, xr, d + t);
+                FloatVector di = FloatVector.fromArray(SPECIES, xi, d + t);
+                FloatVector apcR = ar.add(cr);
+                FloatVector apcI = ai.add(ci);
+                FloatVector amcR = ar.sub(cr);
+                FloatVector amcI = ai.sub(ci);
+                FloatVector bpdR = br.add(dr);
+                FloatVector bpdI = bi.add(di);
+                // j (b - d) = -(bi - di) + j (br - dr)
+                FloatVector jbmdR = di.sub(bi);
+                FloatVector jbmdI = br.sub(dr);
+                apcR.add(bpdR).intoArray(yr, o + t);
+                apcI.add(bpdI).intoArray(yi, o + t);
+                FloatVector y1r = amcR.sub(jbmdR);
+                FloatVector y1i = amcI.sub(jbmdI);
+                y1r.mul(w1r).sub(y1i.mul(w1i)).intoArray(yr, o + run + t);
+                y1r.mul(w1i).add(y1i.mul(w1r)).intoArray(yi, o + run + t);
+                FloatVector y2r = apcR.sub(bpdR);
+                FloatVector y2i = apcI.sub(bpdI);
+                y2r.mul(w2r).sub(y2i.mul(w2i)).intoArray(yr, o + 2 * run + t);
+                y2r.mul(w2i).add(y2i.mul(w2r)).intoArray(yi, o + 2 * run + t);
+                FloatVector y3r = amcR.add(jbmdR);
+                FloatVector y3i = amcI.add(jbmdI);
+                y3r.mul(w3r).sub(y3i.mul(w3i)).intoArray(yr, o + 3 * run + t);
+                y3r.mul(w3i).add(y3i.mul(w3r)).intoArray(yi, o + 3 * run + t);
+            }
+        }
+    }
+
+    /** The last pass when the size is not a power of four (n == 2): a + b, a - b. */
+    private void radix2Pass(int stride, float[] xr, float[] xi, float[] yr, float[] yi) {
+        int run = stride * lanes;
+        for (int t = 0; t < run; t += lanes) {
+            FloatVector ar = FloatVector.fromArray(SPECIES, xr, t);
+            FloatVector ai = FloatVector.fromArray(SPECIES, xi, t);
+            FloatVector br = FloatVector.fromArray(SPECIES, xr, run + t);
+            FloatVector bi = FloatVector.fromArray(SPECIES, xi, run + t);
+            ar.add(br).intoArray(yr, t);
+            ai.add(bi).intoArray(yi, t);
+            ar.sub(br).intoArray(yr, run + t);
+            ai.sub(bi).intoArray(yi, run + t);
+        }
+    }
+
+    /** The output of a pass is the input of the next. */
+    private void swapBuffers() {
+        float[] swap = re;
+        re = re2;
+        re2 = swap;
+        swap = im;
+        im = im2;
+        im2 = swap;
     }
 
     /** |X[k]|^2 for k = 0 .. nFft/2 from the half-size complex transform Z held in re/im. */
