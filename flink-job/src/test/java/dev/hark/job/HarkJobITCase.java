@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * duplicated in transit, plus malformed records), predictions and dead letters out.
  */
 class HarkJobITCase {
-    static final Path MODEL = Path.of("..", "model-export", "models", "keywords");
+    static final Path MODEL = ModelVersions.BUNDLED;
     static final String RESAMPLED_ID = "kitchen-44k-stereo";
 
     /**

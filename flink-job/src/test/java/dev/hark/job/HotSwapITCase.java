@@ -8,8 +8,6 @@ import dev.hark.client.ChunkProducer;
 import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
 import dev.hark.kafka.KafkaBrokerExtension;
-import dev.hark.model.ModelContract;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,23 +32,6 @@ class HotSwapITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = LoopbackMiniCluster.create();
 
-    private static void copyModel(Path target, String version) throws Exception {
-        try (var files = Files.walk(HarkJobITCase.MODEL)) {
-            for (Path p : files.toList()) {
-                Path to = target.resolve(HarkJobITCase.MODEL.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else if (!p.getFileName().toString().equals(ModelContract.FILE_NAME)) {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        ModelContract c = ModelContract.read(HarkJobITCase.MODEL);
-        new ModelContract(c.format(), c.name(), version, c.labels(), c.features(), c.windowFrames(), c.signature(),
-                c.inputName(), c.outputName(), c.training(), c.metrics(), c.inputKind(), c.outputKind(), c.thresholds())
-                .write(target); // the contract last: the version is complete
-    }
-
     private static List<Prediction> await(KafkaConsumer<byte[], byte[]> consumer, List<Prediction> into, int count)
             throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
@@ -67,7 +48,7 @@ class HotSwapITCase {
         KAFKA.createTopic("swap-audio", 1);
         KAFKA.createTopic("swap-predictions", 1);
         KAFKA.createTopic("swap-dead", 1);
-        copyModel(root.resolve("1"), "1");
+        ModelVersions.add(root, "1");
         Configuration conf = new Configuration();
         conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
         conf.set(HarkOptions.AUDIO_TOPIC, "swap-audio");
@@ -88,7 +69,7 @@ class HotSwapITCase {
             consumer.subscribe(List.of("swap-predictions"));
             ChunkProducer.sendAll(producer, "swap-audio", ChunkProducer.chunks("before", sample.audio().samples(), 16000, 1600, 0));
             await(consumer, seen, 10);
-            copyModel(root.resolve("2"), "2");
+            ModelVersions.add(root, "2");
             Thread.sleep(1500); // a few polls
             ChunkProducer.sendAll(producer, "swap-audio", ChunkProducer.chunks("after", sample.audio().samples(), 16000, 1600, 20_000));
             await(consumer, seen, 20);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.avro.Prediction;
+import dev.hark.job.ModelVersions;
 import dev.hark.job.features.FeatureWindow;
 import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelContract;
@@ -14,7 +15,7 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class BatchInferenceOperatorTest {
-    static final Path MODEL = Path.of("..", "model-export", "models", "keywords");
+    static final Path MODEL = ModelVersions.BUNDLED;
 
     private static FeatureWindow window(int index, ModelContract contract) {
         float[] audio = new float[16000];
@@ -79,60 +80,46 @@ class BatchInferenceOperatorTest {
         }
     }
 
-    /** A copy of the bundled model as version folder {@code name} of {@code root}, with the contract changed by {@code edit}. */
-    private static Path version(Path root, String name, java.util.function.UnaryOperator<ModelContract> edit) throws Exception {
-        Path dir = root.resolve(name);
-        try (var files = java.nio.file.Files.walk(MODEL)) {
-            for (Path p : files.toList()) {
-                Path target = dir.resolve(MODEL.relativize(p).toString());
-                if (java.nio.file.Files.isDirectory(p)) {
-                    java.nio.file.Files.createDirectories(target);
-                } else {
-                    java.nio.file.Files.copy(p, target);
-                }
-            }
-        }
-        edit.apply(ModelContract.read(dir)).write(dir);
-        return dir;
-    }
-
-    private static ModelContract withVersion(ModelContract c, String version) {
-        return new ModelContract(c.format(), c.name(), version, c.labels(), c.features(), c.windowFrames(), c.signature(),
-                c.inputName(), c.outputName(), c.training(), c.metrics(), c.inputKind(), c.outputKind(), c.thresholds());
+    /** An operator watching the model {@code location} (polled every second), opened at processing time 0. */
+    private static OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> watching(String location,
+                                                                                         ModelContract contract)
+            throws Exception {
+        OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = new OneInputStreamOperatorTestHarness<>(
+                new BatchInferenceOperator(location, contract, 12, 1, 1, 0, 1000));
+        h.setProcessingTime(0);
+        h.open();
+        return h;
     }
 
     @Test
     void switchesToANewerModelVersionAndRejectsBrokenOrUnfitOnes(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
         ModelContract contract = ModelContract.read(MODEL);
-        version(root, "1", c -> withVersion(c, "1"));
-        BatchInferenceOperator operator = new BatchInferenceOperator(root.toString(), contract, 12, 1, 1, 0, 1000);
-        try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = new OneInputStreamOperatorTestHarness<>(operator)) {
-            h.setProcessingTime(0);
-            h.open();
+        ModelVersions.add(root, "1");
+        try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = watching(root.toString(), contract)) {
             h.processElement(window(0, contract), 1);
             assertEquals("1", outputs(h).get(0).getModelVersion());
 
-            version(root, "2", c -> withVersion(c, "2"));
+            ModelVersions.add(root, "2");
             h.processElement(window(1, contract), 2);
             assertEquals("1", outputs(h).get(1).getModelVersion(), "not before the next poll");
             h.setProcessingTime(1000);
             h.processElement(window(2, contract), 3);
             assertEquals("2", outputs(h).get(2).getModelVersion(), "switched without a restart");
 
-            Path broken = version(root, "3", c -> withVersion(c, "3"));
+            Path broken = ModelVersions.add(root, "3");
             java.nio.file.Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3});
             h.setProcessingTime(2000);
             h.processElement(window(3, contract), 4);
             assertEquals("2", outputs(h).get(3).getModelVersion(), "a broken model is rejected, the old one stays");
 
-            version(root, "4", c -> new ModelContract(c.format(), c.name(), "4", c.labels(), c.features().withMfcc(13),
+            ModelVersions.add(root, "4", c -> new ModelContract(c.format(), c.name(), "4", c.labels(), c.features().withMfcc(13),
                     c.windowFrames(), c.signature(), c.inputName(), c.outputName(), c.training(), c.metrics(),
                     c.inputKind(), c.outputKind(), c.thresholds()));
             h.setProcessingTime(3000);
             h.processElement(window(4, contract), 5);
             assertEquals("2", outputs(h).get(4).getModelVersion(), "a model with other features does not fit the job");
 
-            version(root, "10", c -> withVersion(c, "10"));
+            ModelVersions.add(root, "10");
             h.setProcessingTime(4000);
             h.processElement(window(5, contract), 6);
             assertEquals("10", outputs(h).get(5).getModelVersion(), "10 is newer than 4: numbers compare as numbers");
@@ -142,19 +129,16 @@ class BatchInferenceOperatorTest {
     @Test
     void readsAModelRootThroughAFlinkFileSystemUri(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
         ModelContract contract = ModelContract.read(MODEL);
-        version(root, "7", c -> withVersion(c, "7"));
+        ModelVersions.add(root, "7");
         String uri = root.toUri().toString(); // file:///..., read through Flink's FileSystem and mirrored locally
         assertEquals(true, ModelMirror.isUri(uri));
-        assertEquals("7", dev.hark.job.JobSettings.from(new org.apache.flink.configuration.Configuration() {{
-            set(dev.hark.job.HarkOptions.MODEL_DIR, uri);
-        }}).contract().version());
-        BatchInferenceOperator operator = new BatchInferenceOperator(uri, contract, 12, 1, 1, 0, 1000);
-        try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = new OneInputStreamOperatorTestHarness<>(operator)) {
-            h.setProcessingTime(0);
-            h.open();
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(dev.hark.job.HarkOptions.MODEL_DIR, uri);
+        assertEquals("7", dev.hark.job.JobSettings.from(conf).contract().version());
+        try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = watching(uri, contract)) {
             h.processElement(window(0, contract), 1);
             assertEquals("7", outputs(h).get(0).getModelVersion());
-            version(root, "8", c -> withVersion(c, "8"));
+            ModelVersions.add(root, "8");
             h.setProcessingTime(1000);
             h.processElement(window(1, contract), 2);
             assertEquals("8", outputs(h).get(1).getModelVersion(), "a new version under the URI is mirrored and served");
