@@ -65,6 +65,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     @Override
     public void open() throws Exception {
         super.open();
+        TensorFlowClassLoading.registerReleaseHook(getRuntimeContext());
         Path location = ModelMirror.localView(modelDir);
         serving = dev.hark.model.ModelRoot.resolve(location);
         rejected = new java.util.HashSet<>();
