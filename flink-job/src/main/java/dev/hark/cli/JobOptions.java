@@ -16,10 +16,15 @@ final class JobOptions {
         return Path.of(System.getProperty("hark.home", "."), "model-export", "models", "keywords");
     }
 
-    @Option(names = "--model", paramLabel = "DIR",
+    @Option(names = "--model", paramLabel = "DIR|URI",
             description = "Model folder (SavedModel + hark-model.json), or a model root of version folders (1, 2, ...)"
-                    + " to serve the newest and switch as new ones appear. Default: the bundled model.")
-    Path model;
+                    + " to serve the newest and switch as new ones appear; a local path or a Flink file-system URI"
+                    + " (file://, s3://, hdfs://). Default: the bundled model.")
+    String model;
+
+    @Option(names = "--model-control-topic", paramLabel = "TOPIC",
+            description = "Topic of ModelAnnouncement records that switch the running job to another model (default: none).")
+    String modelControlTopic;
 
     @Option(names = "--hop-ms", paramLabel = "MS",
             description = "Milliseconds between window starts (default: 500). The window length is the model's input"
@@ -55,9 +60,13 @@ final class JobOptions {
             conf.set(HarkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
         }
         if (model != null) {
-            conf.set(HarkOptions.MODEL_DIR, model.toAbsolutePath().toString());
+            conf.set(HarkOptions.MODEL_DIR, dev.hark.job.inference.ModelMirror.isUri(model)
+                    ? model : Path.of(model).toAbsolutePath().toString());
         } else if (conf.getOptional(HarkOptions.MODEL_DIR).isEmpty()) {
             conf.set(HarkOptions.MODEL_DIR, bundledModel().toAbsolutePath().toString());
+        }
+        if (modelControlTopic != null) {
+            conf.set(HarkOptions.MODEL_CONTROL_TOPIC, modelControlTopic);
         }
         if (hopMillis != null) {
             conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(hopMillis));

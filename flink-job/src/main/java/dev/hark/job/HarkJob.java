@@ -27,9 +27,20 @@ public final class HarkJob {
     public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
                               Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
                               Sink<dev.hark.avro.Detection> detections, JobSettings settings) {
+        define(env, source, null, predictions, deadLetters, detections, settings);
+    }
+
+    /** As above, plus a source of model announcements (null for none). */
+    public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
+                              Source<RawRecord, ?, ?> modelControl, Sink<Prediction> predictions,
+                              Sink<DeadLetter> deadLetters, Sink<dev.hark.avro.Detection> detections,
+                              JobSettings settings) {
+        // One reader is plenty for a topic of a few records; each announcement is broadcast to every subtask.
+        var control = modelControl == null ? null : env.fromSource(modelControl, WatermarkStrategy.noWatermarks(),
+                "Kafka model announcements").setParallelism(1).uid("model-control-source");
         HarkPipeline.Outputs outputs = HarkPipeline.build(
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka audio chunks").uid("audio-source"),
-                settings);
+                control, settings);
         outputs.predictions().sinkTo(predictions).uid("predictions-sink").name("Kafka predictions");
         outputs.deadLetters().sinkTo(deadLetters).uid("dead-letter-sink").name("Kafka dead letters");
         if (detections != null) {
@@ -46,7 +57,9 @@ public final class HarkJob {
                     + " checkpoints, but checkpointing is off: set execution.checkpointing.interval"
                     + " (--checkpoint-interval-ms) or choose AT_LEAST_ONCE");
         }
-        define(env, KafkaWiring.audioSource(config), KafkaWiring.predictionSink(config),
+        define(env, KafkaWiring.audioSource(config),
+                config.getOptional(HarkOptions.MODEL_CONTROL_TOPIC).map(t -> KafkaWiring.modelControlSource(config, t)).orElse(null),
+                KafkaWiring.predictionSink(config),
                 KafkaWiring.deadLetterSink(config),
                 config.getOptional(HarkOptions.DETECTIONS_TOPIC).map(t -> KafkaWiring.detectionSink(config, t)).orElse(null),
                 settings);

@@ -51,6 +51,12 @@ public final class HarkOptions {
                     + " version sub-folders (1, 2, ...) each hold one: the job serves the newest and switches to newer"
                     + " ones as they appear, without a restart.");
 
+    public static final ConfigOption<String> MODEL_CONTROL_TOPIC = ConfigOptions.key("hark.topic.model-control")
+            .stringType().noDefaultValue()
+            .withDescription("Optional topic of ModelAnnouncement records: each one tells every inference subtask to"
+                    + " check the announced model and switch to it, or log why not and keep its model. Read from the"
+                    + " group's committed offsets (earliest at first start); the served announcement is checkpointed.");
+
     public static final ConfigOption<Duration> MODEL_POLL_INTERVAL = ConfigOptions.key("hark.model.poll-interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("How often the inference operators look for a newer version under a model root.");

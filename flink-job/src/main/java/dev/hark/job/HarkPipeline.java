@@ -2,6 +2,8 @@ package dev.hark.job;
 
 import dev.hark.avro.DeadLetter;
 import dev.hark.avro.Detection;
+import dev.hark.avro.ModelAnnouncement;
+import dev.hark.job.ingest.AnnouncementDecoder;
 import dev.hark.data.KeywordDataset;
 import dev.hark.job.detect.DetectionFunction;
 import java.util.HashMap;
@@ -38,6 +40,14 @@ public final class HarkPipeline {
     }
 
     public static Outputs build(DataStream<RawRecord> input, JobSettings settings) {
+        return build(input, null, settings);
+    }
+
+    /**
+     * As above, plus the raw records of the model control topic (null for none): decoded (bad ones to dead letters)
+     * and broadcast to every inference subtask.
+     */
+    public static Outputs build(DataStream<RawRecord> input, DataStream<RawRecord> modelControl, JobSettings settings) {
         SingleOutputStreamOperator<AudioChunkEvent> decoded = input
                 .process(new ChunkDecoder(settings.contract().features().sampleRate(), settings.maxChunkBytes()))
                 .uid("decode-chunks").name("Decode audio chunks");
@@ -62,12 +72,22 @@ public final class HarkPipeline {
                         settings.hopFrames(), settings.streamIdleMillis()))
                 .uid("log-mel-windows").name("Log-mel frames and windows");
 
-        DataStream<Prediction> predictions = windows
-                .transform("TensorFlow inference (micro-batches)", TypeInformation.of(Prediction.class),
-                        new BatchInferenceOperator(settings.modelDir(), settings.contract(), settings.topK(),
-                                settings.intraOpThreads(), settings.batchSize(), settings.batchMaxDelayMillis(),
-                                settings.modelPollMillis()))
-                .uid("tensorflow-inference");
+        BatchInferenceOperator inference = new BatchInferenceOperator(settings.modelDir(), settings.contract(),
+                settings.topK(), settings.intraOpThreads(), settings.batchSize(), settings.batchMaxDelayMillis(),
+                settings.modelPollMillis());
+        String inferenceName = "TensorFlow inference (micro-batches)";
+        SingleOutputStreamOperator<Prediction> predictions;
+        if (modelControl == null) {
+            predictions = windows.transform(inferenceName, TypeInformation.of(Prediction.class), inference);
+        } else {
+            SingleOutputStreamOperator<ModelAnnouncement> announcements = modelControl
+                    .process(new AnnouncementDecoder()).setParallelism(1)
+                    .uid("decode-model-announcements").name("Decode model announcements");
+            deadLetters = deadLetters.union(announcements.getSideOutput(ChunkDecoder.DEAD_LETTERS));
+            predictions = windows.connect(announcements.broadcast())
+                    .transform(inferenceName, TypeInformation.of(Prediction.class), inference);
+        }
+        predictions.uid("tensorflow-inference");
         Map<String, Float> thresholds = new HashMap<>();
         for (int i = 0; i < settings.contract().labels().size(); i++) {
             thresholds.put(settings.contract().labels().get(i), settings.contract().thresholds().get(i));

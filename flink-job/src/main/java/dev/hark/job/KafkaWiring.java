@@ -46,6 +46,24 @@ public final class KafkaWiring {
         return builder.build();
     }
 
+    /**
+     * The model control topic, read by one reader in its own consumer group from the committed offsets (earliest at
+     * the first start, so announcements made before the job started still count).
+     */
+    public static KafkaSource<RawRecord> modelControlSource(ReadableConfig config, String topic) {
+        KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(bootstrapServers(config))
+                .setTopics(topic)
+                .setGroupId(config.get(HarkOptions.GROUP_ID) + "-model-control")
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperties(kafkaProperties(config));
+        if (config.get(HarkOptions.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
     public static KafkaSink<Prediction> predictionSink(ReadableConfig config) {
         return KafkaSink.<Prediction>builder()
                 .setBootstrapServers(bootstrapServers(config))

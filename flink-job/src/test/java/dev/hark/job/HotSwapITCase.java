@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A running job switches to a new model version that appears under its model root, without a restart. */
+/**
+ * A running job switches to a new model version without a restart: one that appears under its model root, or one
+ * announced on the model control topic.
+ */
 class HotSwapITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -84,5 +87,70 @@ class HotSwapITCase {
         for (int i = 0; i < 10; i++) {
             assertEquals(seen.get(i).getTop().get(0).getLabel(), seen.get(10 + i).getTop().get(0).getLabel());
         }
+    }
+
+    @Test
+    void switchesToAModelAnnouncedOnTheControlTopic(@TempDir Path models) throws Exception {
+        KAFKA.createTopic("ann-audio", 1);
+        KAFKA.createTopic("ann-predictions", 1);
+        KAFKA.createTopic("ann-dead", 1);
+        KAFKA.createTopic("ann-control", 1);
+        Path three = ModelVersions.add(models, "3");
+        Path broken = ModelVersions.add(models, "4");
+        java.nio.file.Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3});
+        Configuration conf = new Configuration();
+        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        conf.set(HarkOptions.AUDIO_TOPIC, "ann-audio");
+        conf.set(HarkOptions.PREDICTIONS_TOPIC, "ann-predictions");
+        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "ann-dead");
+        conf.set(HarkOptions.MODEL_CONTROL_TOPIC, "ann-control");
+        conf.set(HarkOptions.MODEL_DIR, ModelVersions.BUNDLED.toString());
+        conf.set(HarkOptions.WINDOW_HOP, Duration.ofSeconds(1));
+        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
+        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+        String bundled = dev.hark.model.ModelContract.read(ModelVersions.BUNDLED).version();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2); // each announcement reaches every inference subtask
+        JobClient job = HarkJob.start(env, conf);
+        DemoStreams.Loaded sample = DemoStreams.loadBundled().get(0);
+        List<Prediction> seen = new ArrayList<>();
+        dev.hark.avro.DeadLetter controlDeadLetter = null;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers());
+             KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers());
+             KafkaConsumer<byte[], byte[]> deadLetters = KafkaClients.consumer(KAFKA.bootstrapServers())) {
+            consumer.subscribe(List.of("ann-predictions"));
+            deadLetters.subscribe(List.of("ann-dead"));
+            ChunkProducer.sendAll(producer, "ann-audio", ChunkProducer.chunks("before", sample.audio().samples(), 16000, 1600, 0));
+            await(consumer, seen, 10);
+            // A good model, then a broken one (rejected: the good one stays), then bytes that are no announcement.
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", announcement(three.toString(), "3")));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", announcement(broken.toUri().toString(), null)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", "switch to v5 please".getBytes()));
+            producer.flush();
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (controlDeadLetter == null && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : deadLetters.poll(Duration.ofMillis(200))) {
+                    controlDeadLetter = WireFormat.decode(r.value(), dev.hark.avro.DeadLetter.getDecoder(), "DeadLetter");
+                }
+            }
+            Thread.sleep(1000); // the announcements before that record reach both inference subtasks
+            ChunkProducer.sendAll(producer, "ann-audio", ChunkProducer.chunks("after", sample.audio().samples(), 16000, 1600, 20_000));
+            await(consumer, seen, 20);
+        } finally {
+            job.cancel().get();
+        }
+        assertEquals("ann-control", controlDeadLetter.getSourceTopic());
+        assertEquals("NOT_SINGLE_OBJECT_ENCODED", controlDeadLetter.getReason());
+        assertEquals(20, seen.size());
+        for (Prediction p : seen) {
+            assertEquals(p.getStreamId().equals("before") ? bundled : "3", p.getModelVersion(),
+                    p.getStreamId() + " " + p.getWindowIndex());
+        }
+    }
+
+    private static byte[] announcement(String location, String expectedVersion) {
+        return WireFormat.encode(dev.hark.avro.ModelAnnouncement.newBuilder().setLocation(location)
+                .setExpectedVersion(expectedVersion).setAnnouncedAt(java.time.Instant.now()).setAnnouncedBy("HotSwapITCase")
+                .build(), dev.hark.avro.ModelAnnouncement.getEncoder());
     }
 }

@@ -1,5 +1,6 @@
 package dev.hark.job.inference;
 
+import dev.hark.avro.ModelAnnouncement;
 import dev.hark.avro.Prediction;
 import dev.hark.job.features.FeatureWindow;
 import dev.hark.model.AudioClassifier;
@@ -7,12 +8,21 @@ import dev.hark.model.ModelContract;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
@@ -24,9 +34,16 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>Given a model root, it looks for a newer version every {@code pollMillis}: a version that loads and fits the
  * running job (same features and input) is switched in between two batches, and predictions carry its version; one
  * that does not is rejected with a logged reason, and the serving model stays.
+ *
+ * <p>Connected to the model control topic (second input, broadcast to every subtask), it switches to each announced
+ * model that loads, fits the job and carries the expected version, and from then on watches the announced location
+ * instead of the configured one. The served announcement is kept in operator state (union list state, so it
+ * survives rescaling): a job restored from a checkpoint serves it again. The second input carries no event time:
+ * watermarks come from the windows alone.
  */
 public final class BatchInferenceOperator extends AbstractStreamOperator<Prediction>
-        implements OneInputStreamOperator<FeatureWindow, Prediction>, BoundedOneInput {
+        implements OneInputStreamOperator<FeatureWindow, Prediction>,
+        TwoInputStreamOperator<FeatureWindow, ModelAnnouncement, Prediction>, BoundedOneInput, BoundedMultiInput {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchInferenceOperator.class);
     private final String modelDir;
     private final ModelContract jobContract;
@@ -45,8 +62,15 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     private transient Counter windowsScored;
     private transient Counter modelSwaps;
     private transient Counter modelsRejected;
+    private transient Counter announcementsApplied;
     private transient Path serving;
     private transient java.util.Set<Path> rejected;
+    /** The announcement being served, or null while the configured model is. */
+    private transient ModelAnnouncement announced;
+    private transient ListState<ModelAnnouncement> announcedState;
+    /** The location polled for newer versions: the configured one, or the announced one. */
+    private transient String watched;
+    private transient boolean watchedIsRoot;
 
     public BatchInferenceOperator(String modelDir, ModelContract jobContract, int topK, int intraOpThreads, int maxBatch,
                                   long maxDelayMillis, long pollMillis) {
@@ -63,23 +87,62 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        announcedState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("announced-model", TypeInformation.of(ModelAnnouncement.class)));
+        for (ModelAnnouncement a : announcedState.get()) { // one per subtask before the restore: take the latest
+            if (announced == null || a.getAnnouncedAt().isAfter(announced.getAnnouncedAt())) {
+                announced = a;
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        announcedState.update(announced == null ? List.of() : List.of(announced));
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         TensorFlowClassLoading.registerReleaseHook(getRuntimeContext());
-        Path location = ModelMirror.localView(modelDir);
-        serving = dev.hark.model.ModelRoot.resolve(location);
         rejected = new java.util.HashSet<>();
-        load(serving);
-        pending = new ArrayList<>(maxBatch);
-        input = new float[maxBatch * classifier.windowSize()];
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         latencyMicros = getMetricGroup().histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
         windowsScored = getMetricGroup().counter("windowsScored");
         modelSwaps = getMetricGroup().counter("modelSwaps");
         modelsRejected = getMetricGroup().counter("modelsRejected");
-        if (dev.hark.model.ModelRoot.isRoot(location) && pollMillis > 0) {
+        announcementsApplied = getMetricGroup().counter("announcementsApplied");
+        if (announced != null) {
+            try {
+                watch(announced.getLocation());
+                load(serving);
+                LOG.info("serving the announced model {} again after a restore", serving);
+            } catch (Exception e) {
+                LOG.warn("cannot serve the announced model {} after a restore ({}); serving {} instead",
+                        announced.getLocation(), e.getMessage(), modelDir);
+                announced = null;
+            }
+        }
+        if (classifier == null) {
+            watch(modelDir);
+            load(serving);
+        }
+        pending = new ArrayList<>(maxBatch);
+        input = new float[maxBatch * classifier.windowSize()];
+        if (pollMillis > 0) {
             schedulePoll();
         }
+    }
+
+    /** Makes {@code location} the watched one and its model (or its root's newest version) the one to serve. */
+    private void watch(String location) throws java.io.IOException {
+        Path local = ModelMirror.localView(location);
+        serving = dev.hark.model.ModelRoot.resolve(local);
+        watched = location;
+        watchedIsRoot = dev.hark.model.ModelRoot.isRoot(local);
     }
 
     private void load(Path dir) throws java.io.IOException {
@@ -96,43 +159,109 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         });
     }
 
-    /** Switches to a newer version under the model root if it loads and fits; otherwise logs why not. */
+    /** Switches to a newer version under the watched model root if it loads and fits; otherwise logs why not. */
     void checkForNewerModel() {
+        if (!watchedIsRoot) {
+            return;
+        }
         Path newest;
         try {
-            newest = dev.hark.model.ModelRoot.newest(ModelMirror.localView(modelDir)).orElse(null);
+            newest = dev.hark.model.ModelRoot.newest(ModelMirror.localView(watched)).orElse(null);
         } catch (java.io.IOException e) {
-            LOG.warn("cannot list model root {}: {}", modelDir, e.getMessage());
+            LOG.warn("cannot list model root {}: {}", watched, e.getMessage());
             return;
         }
         if (newest == null || newest.equals(serving) || rejected.contains(newest)) {
             return;
         }
+        if (!switchTo(newest, null, "new version under " + watched)) {
+            rejected.add(newest); // not tried again at every poll
+        }
+    }
+
+    /**
+     * Switches to the model in {@code dir} between two batches if it loads, fits the running job and carries
+     * {@code expectedVersion} (null: any); otherwise logs why not and keeps the serving model.
+     */
+    private boolean switchTo(Path dir, String expectedVersion, String why) {
         AudioClassifier candidate = null;
         try {
-            candidate = new AudioClassifier(newest, intraOpThreads, 1).open();
-            java.util.Optional<String> why = dev.hark.model.ModelRoot.incompatibility(jobContract, candidate.contract());
-            if (why.isPresent()) {
-                throw new IllegalArgumentException(why.get());
+            candidate = new AudioClassifier(dir, intraOpThreads, 1).open();
+            ModelContract contract = candidate.contract();
+            java.util.Optional<String> unfit = dev.hark.model.ModelRoot.incompatibility(jobContract, contract);
+            if (unfit.isEmpty() && expectedVersion != null && !expectedVersion.equals(contract.version())) {
+                unfit = java.util.Optional.of("its contract says version " + contract.version() + ", not the expected "
+                        + expectedVersion);
+            }
+            if (unfit.isPresent()) {
+                throw new IllegalArgumentException(unfit.get());
             }
         } catch (Exception e) {
             if (candidate != null) {
                 candidate.close();
             }
-            rejected.add(newest);
             modelsRejected.inc();
-            LOG.warn("rejected model {}: {}; still serving {}", newest, e.getMessage(), serving);
-            return;
+            LOG.warn("rejected model {} ({}): {}; still serving {}", dir, why, e.getMessage(), serving);
+            return false;
         }
         flush(); // the pending windows go to the model they were waiting for
         AudioClassifier old = classifier;
         classifier = candidate;
         ModelContract contract = candidate.contract();
         formatter = new PredictionFormatter(contract.labels(), contract.name(), contract.version(), topK);
-        LOG.info("switched model {} -> {} ({} v{})", serving, newest, contract.name(), contract.version());
-        serving = newest;
+        LOG.info("switched model {} -> {} ({} v{}; {})", serving, dir, contract.name(), contract.version(), why);
+        serving = dir;
         modelSwaps.inc();
         old.close();
+        return true;
+    }
+
+    /** A model announced on the control topic: checked, then served and watched, or rejected with a logged reason. */
+    @Override
+    public void processElement2(StreamRecord<ModelAnnouncement> element) {
+        ModelAnnouncement a = element.getValue();
+        String why = "announced" + (a.getAnnouncedBy() == null ? "" : " by " + a.getAnnouncedBy()) + " at " + a.getAnnouncedAt();
+        Path local;
+        Path dir;
+        try {
+            local = ModelMirror.localView(a.getLocation());
+            dir = dev.hark.model.ModelRoot.resolve(local);
+        } catch (Exception e) {
+            modelsRejected.inc();
+            LOG.warn("rejected model {} ({}): {}; still serving {}", a.getLocation(), why, e.getMessage(), serving);
+            return;
+        }
+        boolean same = dir.equals(serving) && (a.getExpectedVersion() == null
+                || a.getExpectedVersion().equals(classifier.contract().version()));
+        if (same || switchTo(dir, a.getExpectedVersion(), why)) {
+            announced = a;
+            watched = a.getLocation();
+            watchedIsRoot = dev.hark.model.ModelRoot.isRoot(local);
+            rejected.clear();
+            announcementsApplied.inc();
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<FeatureWindow> element) throws Exception {
+        processElement(element);
+    }
+
+    /** Event time comes from the windows alone: the control topic's watermarks would only hold it back. */
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+        if (index == 0) {
+            processWatermarkStatus(status);
+        }
     }
 
     @Override
@@ -186,6 +315,13 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     @Override
     public void endInput() {
         flush();
+    }
+
+    @Override
+    public void endInput(int inputId) {
+        if (inputId == 1) {
+            flush();
+        }
     }
 
     @Override

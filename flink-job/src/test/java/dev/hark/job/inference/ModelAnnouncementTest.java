@@ -1,0 +1,126 @@
+package dev.hark.job.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.audio.LogMelExtractor;
+import dev.hark.avro.ModelAnnouncement;
+import dev.hark.avro.Prediction;
+import dev.hark.job.ModelVersions;
+import dev.hark.job.features.FeatureWindow;
+import dev.hark.model.ModelContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inference operator's second input: models announced on the control topic. */
+class ModelAnnouncementTest {
+    static final Path MODEL = ModelVersions.BUNDLED;
+
+    private final ModelContract contract = read();
+
+    private static ModelContract read() {
+        try {
+            return ModelContract.read(MODEL);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private FeatureWindow window(int index) {
+        float[] audio = new float[16000];
+        for (int i = 0; i < audio.length; i++) {
+            audio[i] = (float) (0.1 * Math.sin(i * (0.01 + 0.02 * index)));
+        }
+        return new FeatureWindow("s", index, 1000L * index, 1000L * index + 992,
+                new LogMelExtractor(contract.features()).extract(audio), 0);
+    }
+
+    private static ModelAnnouncement announce(String location, String expectedVersion, long at) {
+        return ModelAnnouncement.newBuilder().setLocation(location).setExpectedVersion(expectedVersion)
+                .setAnnouncedAt(Instant.ofEpochMilli(at)).setAnnouncedBy("test").build();
+    }
+
+    private TwoInputStreamOperatorTestHarness<FeatureWindow, ModelAnnouncement, Prediction> harness() throws Exception {
+        TwoInputStreamOperatorTestHarness<FeatureWindow, ModelAnnouncement, Prediction> h =
+                new TwoInputStreamOperatorTestHarness<>(new BatchInferenceOperator(MODEL.toString(), contract, 12, 1, 1, 0, 1000));
+        h.setProcessingTime(0);
+        return h;
+    }
+
+    /** The model version of the prediction for one window sent now. */
+    private String versionNow(TwoInputStreamOperatorTestHarness<FeatureWindow, ModelAnnouncement, Prediction> h, int index)
+            throws Exception {
+        h.processElement1(new StreamRecord<>(window(index), index));
+        List<Prediction> out = h.extractOutputValues();
+        return out.get(out.size() - 1).getModelVersion();
+    }
+
+    @Test
+    void switchesToAnnouncedModelsRejectsBadOnesAndKeepsTheAnnouncementAcrossARestore(@TempDir Path root) throws Exception {
+        String bundled = contract.version();
+        Path broken = ModelVersions.add(root, "broken", c -> ModelVersions.withVersion(c, "66"));
+        Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3});
+        Path five = ModelVersions.add(root.resolve("single"), "5");
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            assertEquals(bundled, versionNow(h, 0));
+
+            h.processElement2(new StreamRecord<>(announce(broken.toString(), null, 1)));
+            assertEquals(bundled, versionNow(h, 1), "a broken model is rejected, the old one stays");
+            h.processElement2(new StreamRecord<>(announce(root.resolve("nowhere").toString(), null, 2)));
+            assertEquals(bundled, versionNow(h, 2), "a location that does not exist is rejected");
+            h.processElement2(new StreamRecord<>(announce(five.toString(), "6", 3)));
+            assertEquals(bundled, versionNow(h, 3), "a model that is not the expected version is rejected");
+
+            h.processElement2(new StreamRecord<>(announce(five.toUri().toString(), "5", 4)));
+            assertEquals("5", versionNow(h, 4), "switched to the announced model (read through a file:// URI)");
+            snapshot = h.snapshot(1, 10);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            assertEquals("5", versionNow(restored, 5), "a restored job serves the announced model again");
+        }
+        try (var fresh = harness()) {
+            fresh.open();
+            assertEquals(bundled, versionNow(fresh, 6), "without the state, the configured model");
+        }
+    }
+
+    @Test
+    void anAnnouncedModelRootIsWatchedForNewerVersions(@TempDir Path root) throws Exception {
+        ModelVersions.add(root, "7");
+        try (var h = harness()) {
+            h.open();
+            h.setProcessingTime(1000); // a poll of the configured folder: nothing to do
+            h.processElement2(new StreamRecord<>(announce(root.toString(), null, 1)));
+            assertEquals("7", versionNow(h, 0), "the root's newest version");
+            ModelVersions.add(root, "8");
+            h.setProcessingTime(2000);
+            assertEquals("8", versionNow(h, 1), "a newer version under the announced root, at the next poll");
+        }
+    }
+
+    @Test
+    void eventTimeComesFromTheWindowsAlone() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processWatermark1(new Watermark(100));
+            h.processWatermark2(new Watermark(5)); // the control input's watermark holds nothing back
+            h.processWatermark1(new Watermark(200));
+            List<Long> marks = h.getOutput().stream().filter(o -> o instanceof Watermark)
+                    .map(o -> ((Watermark) o).getTimestamp()).toList();
+            assertEquals(List.of(100L, 200L), marks);
+            assertTrue(h.extractOutputValues().isEmpty());
+        }
+    }
+}
