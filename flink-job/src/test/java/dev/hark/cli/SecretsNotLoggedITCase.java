@@ -1,0 +1,138 @@
+package dev.hark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.client.ChunkProducer;
+import dev.hark.client.KafkaClients;
+import dev.hark.data.DemoStreams;
+import dev.hark.kafka.KafkaBrokerExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code bin/hark run} with Kafka secrets in its config file and on its command line: the job runs, the Kafka clients
+ * log their configuration at INFO as always, and no secret shows up in any log line or in the command's output.
+ */
+class SecretsNotLoggedITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    static final String JAAS_SECRET = "jaas-secret-7f3a";
+    static final String TRUSTSTORE_SECRET = "truststore-secret-91c2";
+    static final String KEY_SECRET = "key-secret-5d0e";
+
+    /** Every log event of the JVM, at INFO and above, while it is attached. */
+    static final class Capture extends AbstractAppender {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+
+        Capture() {
+            super("secrets-capture", null, null, true, Property.EMPTY_ARRAY);
+        }
+
+        @Override
+        public void append(LogEvent event) {
+            StringBuilder line = new StringBuilder(event.getMessage().getFormattedMessage());
+            for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+                line.append(" | ").append(t);
+            }
+            lines.add(line.toString());
+        }
+    }
+
+    @Test
+    void kafkaSecretsNeverReachTheLogsOrTheOutput(@TempDir Path dir) throws Exception {
+        KAFKA.createTopic("sec-audio", 1);
+        KAFKA.createTopic("sec-predictions", 1);
+        KAFKA.createTopic("sec-dead", 1);
+        float[] audio = java.util.Arrays.copyOf(DemoStreams.loadBundled().get(0).audio().samples(), 2 * 16000);
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+            ChunkProducer.sendAll(producer, "sec-audio", ChunkProducer.chunks("sec", audio, 16000, 1600, 0));
+        }
+        Path config = dir.resolve("hark.yaml");
+        Files.writeString(config, String.join("\n",
+                "hark:",
+                "  kafka:",
+                "    bounded: true",
+                "    starting-offsets: earliest",
+                "    properties:",
+                "      sasl.jaas.config: 'org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"hark\" password=\"" + JAAS_SECRET + "\";'",
+                ""));
+
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        var log4j = context.getConfiguration();
+        Capture capture = new Capture();
+        capture.start();
+        Level rootLevel = log4j.getRootLogger().getLevel();
+        Level kafkaLevel = log4j.getLoggerConfig("org.apache.kafka").getLevel();
+        log4j.getRootLogger().addAppender(capture, Level.INFO, null);
+        log4j.getRootLogger().setLevel(Level.INFO);
+        log4j.getLoggerConfig("org.apache.kafka").setLevel(Level.INFO);
+        context.updateLoggers();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream originalOut = System.out;
+        java.io.PrintStream originalErr = System.err;
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(stdout, true));
+            System.setErr(new java.io.PrintStream(stdout, true));
+            CommandLine cli = HarkCli.commandLine();
+            cli.setOut(new PrintWriter(out));
+            cli.setErr(new PrintWriter(err));
+            exit = cli.execute("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--config", config.toString(),
+                    "--kafka-property", "ssl.truststore.password=" + TRUSTSTORE_SECRET,
+                    "--kafka-property", "ssl.key.password=" + KEY_SECRET,
+                    "--model", dev.hark.job.ModelVersions.BUNDLED.toString(), "--hop-ms", "1000",
+                    "--audio-topic", "sec-audio", "--predictions-topic", "sec-predictions", "--dead-letter-topic", "sec-dead",
+                    "--group-id", "sec", "--delivery-guarantee", "AT_LEAST_ONCE", "--checkpoint-interval-ms", "0");
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+            log4j.getRootLogger().removeAppender(capture.getName());
+            log4j.getRootLogger().setLevel(rootLevel);
+            log4j.getLoggerConfig("org.apache.kafka").setLevel(kafkaLevel);
+            context.updateLoggers();
+        }
+        assertEquals(0, exit, err.toString());
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
+            consumer.subscribe(List.of("sec-predictions"));
+            int predictions = 0;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (predictions < 2 && System.currentTimeMillis() < deadline) {
+                predictions += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            assertEquals(2, predictions, "the job ran with those properties");
+        }
+        assertTrue(capture.lines.stream().anyMatch(l -> l.contains("ConsumerConfig values")),
+                "the Kafka clients logged their configuration, so there was something to leak");
+        List<String> everything = new java.util.ArrayList<>(capture.lines);
+        everything.add(out.toString());
+        everything.add(err.toString());
+        everything.add(stdout.toString());
+        assertTrue(stdout.toString().contains("running"), "the command's own output was captured: " + stdout);
+        for (String secret : List.of(JAAS_SECRET, TRUSTSTORE_SECRET, KEY_SECRET)) {
+            List<String> leaks = everything.stream().filter(l -> l.contains(secret)).toList();
+            assertTrue(leaks.isEmpty(), "secret logged: " + leaks);
+        }
+    }
+}
