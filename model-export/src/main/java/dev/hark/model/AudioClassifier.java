@@ -44,10 +44,7 @@ public final class AudioClassifier implements AutoCloseable {
         if (!Files.isRegularFile(modelDir.resolve("saved_model.pb"))) {
             throw new IOException("no saved_model.pb in " + modelDir);
         }
-        ConfigProto config = ConfigProto.newBuilder()
-                .setIntraOpParallelismThreads(intraOpThreads)
-                .setInterOpParallelismThreads(interOpThreads)
-                .build();
+        ConfigProto config = TensorFlowDevices.sessionConfig(intraOpThreads, interOpThreads);
         bundle = SavedModelBundle.loader(modelDir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
                 .withConfigProto(config).load();
         function = bundle.function(contract.signature());

@@ -130,6 +130,11 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
             watch(modelDir);
             load(serving);
         }
+        // After the model: its session, not this lookup, sets TensorFlow's process-wide thread pools.
+        var devices = dev.hark.model.TensorFlowDevices.list();
+        long gpus = dev.hark.model.TensorFlowDevices.gpuCount();
+        LOG.info("TensorFlow devices: {}; serving on {}", devices, gpus > 0 ? "GPU:0" : "CPU");
+        getMetricGroup().gauge("gpuDevices", () -> gpus);
         pending = new ArrayList<>(maxBatch);
         input = new float[maxBatch * classifier.windowSize()];
         if (pollMillis > 0) {
