@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hark", mixinStandardHelpOptions = true, version = "hark 0.1.0",
         description = "Real-time audio classification on Apache Flink.",
         subcommands = {DemoCommand.class, RunCommand.class, FeaturesCommand.class, SynthCommand.class, TrainCommand.class,
-                EvaluateCommand.class,
+                EvaluateCommand.class, AnnounceModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HarkCli implements Runnable {
     @CommandLine.Spec

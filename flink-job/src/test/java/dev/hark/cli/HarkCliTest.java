@@ -40,7 +40,7 @@ class HarkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "run", "features", "synth", "train", "evaluate"}) {
+        for (String command : new String[] {"demo", "run", "features", "synth", "train", "evaluate", "announce-model"}) {
             Run r = run(command, "--help");
             assertEquals(0, r.exit(), command);
             assertTrue(r.out().contains("Usage: hark " + command), r.out());
@@ -188,5 +188,15 @@ class HarkCliTest {
         Run data = run("train", "--data", "/no/such/data", "--out", "/tmp/x");
         assertEquals(2, data.exit());
         assertTrue(data.err().contains("does not exist"), data.err());
+
+        // Checked before any Kafka is contacted (there is none at 127.0.0.1:1).
+        Run noModel = run("announce-model", "--bootstrap-servers", "127.0.0.1:1", "--topic", "control",
+                "--location", "/no/such/model");
+        assertEquals(2, noModel.exit());
+        assertTrue(noModel.err().contains("is neither a model folder"), noModel.err());
+        Run wrongVersion = run("announce-model", "--bootstrap-servers", "127.0.0.1:1", "--topic", "control",
+                "--location", "../model-export/models/keywords", "--expected-version", "999");
+        assertEquals(2, wrongVersion.exit());
+        assertTrue(wrongVersion.err().contains("not the --expected-version 999; jobs would reject it"), wrongVersion.err());
     }
 }

@@ -123,7 +123,12 @@ class HotSwapITCase {
             ChunkProducer.sendAll(producer, "ann-audio", ChunkProducer.chunks("before", sample.audio().samples(), 16000, 1600, 0));
             await(consumer, seen, 10);
             // A good model, then a broken one (rejected: the good one stays), then bytes that are no announcement.
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", announcement(three.toString(), "3")));
+            // The good one through the command line users have for it.
+            java.io.StringWriter announced = new java.io.StringWriter();
+            picocli.CommandLine cli = dev.hark.cli.HarkCli.commandLine();
+            cli.setOut(new java.io.PrintWriter(announced));
+            assertEquals(0, cli.execute("announce-model", "--bootstrap-servers", KAFKA.bootstrapServers(),
+                    "--topic", "ann-control", "--location", three.toString(), "--expected-version", "3"), announced.toString());
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", announcement(broken.toUri().toString(), null)));
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", "switch to v5 please".getBytes()));
             producer.flush();
