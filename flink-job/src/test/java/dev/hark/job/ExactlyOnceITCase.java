@@ -67,9 +67,9 @@ class ExactlyOnceITCase {
 
     @Test
     void everyWindowIsSeenExactlyOnceAcrossAFailureAndRestart() throws Exception {
-        KAFKA.createTopic("eo-audio", 2);
-        KAFKA.createTopic("eo-predictions", 1);
-        KAFKA.createTopic("eo-dead", 1);
+        Configuration conf = TestJobs.configuration(KAFKA, "eo", 2);
+        conf.set(HarkOptions.BOUNDED, true);
+        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
         List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
         long start = 1_760_000_000_000L;
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
@@ -78,15 +78,6 @@ class ExactlyOnceITCase {
                         s.audio().sampleRate(), 1600, start));
             }
         }
-        Configuration conf = new Configuration();
-        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        conf.set(HarkOptions.AUDIO_TOPIC, "eo-audio");
-        conf.set(HarkOptions.PREDICTIONS_TOPIC, "eo-predictions");
-        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "eo-dead");
-        conf.set(HarkOptions.MODEL_DIR, HarkJobITCase.MODEL.toString());
-        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
-        conf.set(HarkOptions.BOUNDED, true);
-        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
         Configuration restart = new Configuration();
         restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);

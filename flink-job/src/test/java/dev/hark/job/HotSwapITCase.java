@@ -48,20 +48,11 @@ class HotSwapITCase {
 
     @Test
     void switchesModelsMidStream(@TempDir Path root) throws Exception {
-        KAFKA.createTopic("swap-audio", 1);
-        KAFKA.createTopic("swap-predictions", 1);
-        KAFKA.createTopic("swap-dead", 1);
         ModelVersions.add(root, "1");
-        Configuration conf = new Configuration();
-        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        conf.set(HarkOptions.AUDIO_TOPIC, "swap-audio");
-        conf.set(HarkOptions.PREDICTIONS_TOPIC, "swap-predictions");
-        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "swap-dead");
+        Configuration conf = TestJobs.configuration(KAFKA, "swap", 1);
         conf.set(HarkOptions.MODEL_DIR, root.toString());
         conf.set(HarkOptions.MODEL_POLL_INTERVAL, Duration.ofMillis(200));
         conf.set(HarkOptions.WINDOW_HOP, Duration.ofSeconds(1));
-        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
-        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         JobClient job = HarkJob.start(env, conf);
@@ -91,23 +82,13 @@ class HotSwapITCase {
 
     @Test
     void switchesToAModelAnnouncedOnTheControlTopic(@TempDir Path models) throws Exception {
-        KAFKA.createTopic("ann-audio", 1);
-        KAFKA.createTopic("ann-predictions", 1);
-        KAFKA.createTopic("ann-dead", 1);
+        Configuration conf = TestJobs.configuration(KAFKA, "ann", 1);
         KAFKA.createTopic("ann-control", 1);
+        conf.set(HarkOptions.MODEL_CONTROL_TOPIC, "ann-control");
+        conf.set(HarkOptions.WINDOW_HOP, Duration.ofSeconds(1));
         Path three = ModelVersions.add(models, "3");
         Path broken = ModelVersions.add(models, "4");
         java.nio.file.Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3});
-        Configuration conf = new Configuration();
-        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        conf.set(HarkOptions.AUDIO_TOPIC, "ann-audio");
-        conf.set(HarkOptions.PREDICTIONS_TOPIC, "ann-predictions");
-        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "ann-dead");
-        conf.set(HarkOptions.MODEL_CONTROL_TOPIC, "ann-control");
-        conf.set(HarkOptions.MODEL_DIR, ModelVersions.BUNDLED.toString());
-        conf.set(HarkOptions.WINDOW_HOP, Duration.ofSeconds(1));
-        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
-        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
         String bundled = dev.hark.model.ModelContract.read(ModelVersions.BUNDLED).version();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2); // each announcement reaches every inference subtask

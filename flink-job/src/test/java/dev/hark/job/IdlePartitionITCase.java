@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -38,18 +37,8 @@ class IdlePartitionITCase {
 
     @Test
     void anEmptyPartitionDoesNotStallEventTime() throws Exception {
-        KAFKA.createTopic("idle-audio", 2);
-        KAFKA.createTopic("idle-predictions", 1);
-        KAFKA.createTopic("idle-dead", 1);
-        Configuration conf = new Configuration();
-        conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        conf.set(HarkOptions.AUDIO_TOPIC, "idle-audio");
-        conf.set(HarkOptions.PREDICTIONS_TOPIC, "idle-predictions");
-        conf.set(HarkOptions.DEAD_LETTER_TOPIC, "idle-dead");
-        conf.set(HarkOptions.MODEL_DIR, ModelVersions.BUNDLED.toString());
-        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
+        Configuration conf = TestJobs.configuration(KAFKA, "idle", 2);
         conf.set(HarkOptions.SOURCE_IDLE_TIMEOUT, Duration.ofSeconds(1));
-        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         JobClient job = HarkJob.start(env, conf);

@@ -1,0 +1,31 @@
+package dev.hark.job;
+
+import dev.hark.kafka.KafkaBrokerExtension;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/** The usual set-up of an integration-test job: its own topics on the test broker, the bundled model. */
+public final class TestJobs {
+    private TestJobs() {
+    }
+
+    /**
+     * Creates {@code <prefix>-audio} (with {@code audioPartitions}), {@code <prefix>-predictions} and
+     * {@code <prefix>-dead}, and returns options that point a job at them: bundled model, earliest offsets,
+     * at-least-once output (visible at once). Tests change what they need on top.
+     */
+    public static Configuration configuration(KafkaBrokerExtension kafka, String prefix, int audioPartitions) {
+        kafka.createTopic(prefix + "-audio", audioPartitions);
+        kafka.createTopic(prefix + "-predictions", 1);
+        kafka.createTopic(prefix + "-dead", 1);
+        Configuration conf = new Configuration();
+        conf.set(HarkOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(HarkOptions.AUDIO_TOPIC, prefix + "-audio");
+        conf.set(HarkOptions.PREDICTIONS_TOPIC, prefix + "-predictions");
+        conf.set(HarkOptions.DEAD_LETTER_TOPIC, prefix + "-dead");
+        conf.set(HarkOptions.MODEL_DIR, ModelVersions.BUNDLED.toString());
+        conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
+        conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+        return conf;
+    }
+}
