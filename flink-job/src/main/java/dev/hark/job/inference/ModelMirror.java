@@ -13,8 +13,10 @@ import dev.hark.model.ModelContract;
 /**
  * Makes a model location that TensorFlow can load: a plain local path is used as it is; a URI of any Flink file
  * system ({@code s3://} with Flink's S3 plugin, {@code hdfs://}, {@code file://}, ...) is mirrored into a local
- * folder, copying only files not mirrored yet, so a model root's new versions arrive on the next call. A version's
- * contract file is copied after everything else in its folder, so a half-copied version is never seen as a model.
+ * folder, copying only files not mirrored yet, so a model root's new versions arrive on the next call; what is gone
+ * from the location is removed from the mirror (a version taken away is no longer served). A version's contract file
+ * is copied after everything else in its folder, so a half-copied version is never seen as a model. Subtasks of one
+ * TaskManager mirror one at a time; files are written under unique temporary names and moved into place.
  */
 public final class ModelMirror {
     private ModelMirror() {
@@ -31,7 +33,7 @@ public final class ModelMirror {
     }
 
     /** The local folder to read {@code location} from, after syncing it if it is remote. */
-    public static Path localView(String location) throws IOException {
+    public static synchronized Path localView(String location) throws IOException {
         if (!isUri(location)) {
             return Path.of(location);
         }
@@ -54,8 +56,10 @@ public final class ModelMirror {
             return;
         }
         FileStatus contract = null;
+        java.util.Set<String> remote = new java.util.HashSet<>();
         for (FileStatus child : children) {
             String name = child.getPath().getName();
+            remote.add(name);
             if (child.isDir()) {
                 copyMissing(fs, child.getPath(), target.resolve(name));
             } else if (name.equals(ModelContract.FILE_NAME)) {
@@ -67,15 +71,37 @@ public final class ModelMirror {
         if (contract != null) {
             copyFile(fs, contract, target.resolve(ModelContract.FILE_NAME));
         }
+        try (var local = Files.list(target)) {
+            for (Path stale : local.filter(p -> !remote.contains(p.getFileName().toString())).toList()) {
+                deleteTree(stale);
+            }
+        }
     }
 
+    private static void deleteTree(Path path) throws IOException {
+        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(path)) {
+                for (Path child : children.toList()) {
+                    deleteTree(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
+    }
+
+    /** Copies a file unless the mirror has it already (same size and, where the file system says, same time). */
     private static void copyFile(FileSystem fs, FileStatus file, Path local) throws IOException {
-        if (Files.exists(local) && Files.size(local) == file.getLen()) {
+        long modified = file.getModificationTime();
+        if (Files.exists(local) && Files.size(local) == file.getLen()
+                && (modified <= 0 || Files.getLastModifiedTime(local).toMillis() == modified)) {
             return;
         }
-        Path partial = local.resolveSibling(local.getFileName() + ".part");
+        Path partial = local.resolveSibling(local.getFileName() + ".part-" + java.util.UUID.randomUUID());
         try (InputStream in = fs.open(file.getPath())) {
             Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (modified > 0) {
+            Files.setLastModifiedTime(partial, java.nio.file.attribute.FileTime.fromMillis(modified));
         }
         Files.move(partial, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
