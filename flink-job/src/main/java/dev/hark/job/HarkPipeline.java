@@ -68,8 +68,8 @@ public final class HarkPipeline {
         // Still partitioned by stream id: no second shuffle before the windower.
         DataStream<FeatureWindow> windows = DataStreamUtils
                 .reinterpretAsKeyedStream(ordered, chunk -> chunk.streamId, Types.STRING)
-                .process(new FeatureWindower(settings.contract().features(), settings.contract().windowFrames(),
-                        settings.hopFrames(), settings.streamIdleMillis()))
+                .process(new FeatureWindower(settings.contract().features(), settings.contract().inputKind(),
+                        settings.contract().windowFrames(), settings.hopFrames(), settings.streamIdleMillis()))
                 .uid("log-mel-windows").name("Log-mel frames and windows");
 
         BatchInferenceOperator inference = new BatchInferenceOperator(settings.modelDir(), settings.contract(),

@@ -27,10 +27,6 @@ public record JobSettings(
                 "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
         ModelContract contract = ModelContract.read(dev.hark.model.ModelRoot.resolve(
                 dev.hark.job.inference.ModelMirror.localView(modelDir)));
-        if (contract.inputKind() != ModelContract.InputKind.LOG_MEL) {
-            throw new IllegalArgumentException("model " + modelDir + " takes " + contract.inputKind() + " input; the"
-                    + " streaming job serves log-mel models so far (waveform models work with bin/hark evaluate)");
-        }
         long hopMillis = config.get(HarkOptions.WINDOW_HOP).toMillis();
         int hopFrames = (int) Math.round(hopMillis / 1000.0 * contract.features().sampleRate()
                 / contract.features().hopLength());

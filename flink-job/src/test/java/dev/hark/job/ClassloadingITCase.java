@@ -76,8 +76,14 @@ class ClassloadingITCase {
             urls.add(c.getProtectionDomain().getCodeSource().getLocation());
         }
         // The jar of TensorFlow's native libraries holds no classes: find it by one of its files.
-        URL nativeLib = HarkJob.class.getClassLoader().getResource("org/tensorflow/internal/c_api/"
-                + org.bytedeco.javacpp.Loader.getPlatform() + "/libjnitensorflow.so");
+        String platform = org.bytedeco.javacpp.Loader.getPlatform();
+        URL nativeLib = null;
+        for (String folder : List.of(platform + "-gpu", platform)) { // the CUDA build (-Pgpu) or the CPU one
+            if (nativeLib == null) {
+                nativeLib = HarkJob.class.getClassLoader().getResource(
+                        "org/tensorflow/internal/c_api/" + folder + "/libjnitensorflow.so");
+            }
+        }
         assertNotNull(nativeLib, "TensorFlow's native jar is on the test classpath");
         String jar = nativeLib.toString();
         urls.add(URI.create(jar.substring("jar:".length(), jar.indexOf("!/"))).toURL());

@@ -45,6 +45,16 @@ public final class FeatureStream {
      * and starts a new one, so the timeline stays continuous.
      */
     public StreamingFramer.Advance advance(State state, float[] samples, int rate) {
+        StreamingFramer.Advance advance = framer.advance(state.carry, atSpecRate(state, samples, rate));
+        state.carry = advance.carry();
+        return advance;
+    }
+
+    /**
+     * Adds samples recorded at {@code rate} and returns them at the spec's rate, unframed: the front end of waveform
+     * models. Rate changes are handled as in {@link #advance}.
+     */
+    public float[] atSpecRate(State state, float[] samples, int rate) {
         float[] atSpecRate;
         if (rate == spec.sampleRate()) {
             float[] tail = state.inputRate != rate ? drainResampler(state) : new float[0];
@@ -60,9 +70,12 @@ public final class FeatureStream {
             atSpecRate = tail.length == 0 ? converted : concat(tail, converted);
         }
         state.inputRate = rate;
-        StreamingFramer.Advance advance = framer.advance(state.carry, atSpecRate);
-        state.carry = advance.carry();
-        return advance;
+        return atSpecRate;
+    }
+
+    /** Ends a stream read with {@link #atSpecRate}: what the resampler still holds. */
+    public float[] finishAtSpecRate(State state) {
+        return drainResampler(state);
     }
 
     /** Ends the stream: frames what the resampler still holds. Samples short of a whole frame are dropped. */

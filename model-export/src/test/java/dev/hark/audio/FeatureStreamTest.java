@@ -61,6 +61,22 @@ class FeatureStreamTest {
     }
 
     @Test
+    void waveformSamplesStreamedEqualTheWholeSignalResampled() {
+        FeatureStream stream = new FeatureStream(FeatureSpec.DEFAULT);
+        float[] x = tone(48000, 48_000);
+        float[] whole = new Resampler(48000, 16000).resample(x);
+        FeatureStream.State state = new FeatureStream.State();
+        float[] streamed = new float[0];
+        for (int from = 0; from < x.length; from += 1234) {
+            streamed = concat(streamed, stream.atSpecRate(state, Arrays.copyOfRange(x, from, Math.min(x.length, from + 1234)), 48000));
+        }
+        streamed = concat(streamed, stream.finishAtSpecRate(state));
+        assertArrayEquals(whole, streamed);
+        float[] native16k = tone(16000, 500);
+        assertArrayEquals(native16k, stream.atSpecRate(new FeatureStream.State(), native16k, 16000), "no resampling at the spec's rate");
+    }
+
+    @Test
     void refusesAbsurdRatesWithAReason() {
         FeatureStream stream = new FeatureStream(FeatureSpec.DEFAULT);
         InvalidAudioException zero = org.junit.jupiter.api.Assertions.assertThrows(InvalidAudioException.class,

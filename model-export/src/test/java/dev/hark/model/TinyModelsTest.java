@@ -3,58 +3,18 @@ package dev.hark.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.audio.FeatureSpec;
 import dev.hark.data.KeywordDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Session;
-import org.tensorflow.Signature;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.math.Mean;
-import org.tensorflow.types.TFloat32;
 
 /**
  * The contract's other kinds of model, each exported as a tiny real SavedModel and served through it: a
  * multi-label (sigmoid) model that takes raw waveform (YAMNet style) instead of log-mel frames.
  */
 class TinyModelsTest {
-    private static final int WINDOW_FRAMES = 10;
-
-    /** scores = sigmoid(energy * [50, -50] + [-1, 2]): "loud" when the window has energy, "quiet" otherwise. */
-    private static ModelContract exportLoudnessModel(Path dir) throws Exception {
-        ModelContract contract = new ModelContract(ModelContract.FORMAT, "loudness", "0", List.of("loud", "quiet"),
-                FeatureSpec.DEFAULT, WINDOW_FRAMES, Signature.DEFAULT_KEY, "audio", "scores", Map.of(), Map.of(),
-                ModelContract.InputKind.WAVEFORM, ModelContract.OutputKind.SIGMOID, List.of(0.5f, 0.6f));
-        try (Graph graph = new Graph()) {
-            Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> audio = tf.withName("audio").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, contract.windowSamples())));
-            Ops init = tf.withInitScope();
-            Variable<TFloat32> w = init.variable(init.constant(new float[][] {{50f, -50f}}));
-            Variable<TFloat32> b = init.variable(init.constant(new float[] {-1f, 2f}));
-            Operand<TFloat32> energy = tf.math.mean(tf.math.square(audio), tf.constant(new int[] {1}), Mean.keepDims(true));
-            Operand<TFloat32> scores = tf.withName("scores").math.sigmoid(tf.math.add(tf.linalg.matMul(energy, w), b));
-            try (Session session = new Session(graph)) {
-                session.initialize();
-                SavedModelBundle.exporter(dir.toString()).withSession(session).withSignature(Signature.builder()
-                        .key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict")
-                        .input("audio", audio).output("scores", scores).build()).export();
-            }
-        }
-        contract.write(dir);
-        return contract;
-    }
-
     private static float[] tone(int n, double amplitude) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
@@ -65,7 +25,7 @@ class TinyModelsTest {
 
     @Test
     void servesAMultiLabelWaveformModelThroughItsContract(@TempDir Path dir) throws Exception {
-        ModelContract contract = exportLoudnessModel(dir);
+        ModelContract contract = TinyModels.exportLoudnessModel(dir);
         int samples = (int) contract.windowSamples();
         try (AudioClassifier classifier = new AudioClassifier(dir, 1, 1).open()) {
             assertEquals(samples, classifier.windowSize());

@@ -5,6 +5,7 @@ import dev.hark.audio.FeatureStream;
 import dev.hark.audio.SlidingWindows;
 import dev.hark.audio.StreamingFramer;
 import dev.hark.job.ingest.AudioChunkEvent;
+import dev.hark.model.ModelContract;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -15,13 +16,18 @@ import org.apache.flink.util.Collector;
 
 /**
  * Turns each stream's ordered chunks into log-mel frames, each computed once as its samples arrive (resampled to
- * the model's rate first where needed), and slides model-sized windows over them. A thin adapter over
- * {@link FeatureStream} and {@link SlidingWindows}.
+ * the model's rate first where needed), and slides model-sized windows over them. For a waveform model the windows
+ * hold the resampled samples themselves, on the same time grid. A thin adapter over {@link FeatureStream} and
+ * {@link SlidingWindows}.
  */
 public final class FeatureWindower extends KeyedProcessFunction<String, AudioChunkEvent, FeatureWindow> {
     private final FeatureSpec spec;
+    private final boolean waveform;
     private final int windowFrames;
-    private final int hopFrames;
+    /** Samples per step of the window grid: a frame hop for log-mel windows, one sample for waveform windows. */
+    private final int unitSamples;
+    /** Steps between window starts. */
+    private final int hopUnits;
     private final long idleTimeoutMillis;
     private transient FeatureStream features;
     private transient ValueState<Long> idleTimer;
@@ -31,16 +37,25 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
     private transient Counter windowsOut;
 
     public FeatureWindower(FeatureSpec spec, int windowFrames, int hopFrames, long idleTimeoutMillis) {
+        this(spec, ModelContract.InputKind.LOG_MEL, windowFrames, hopFrames, idleTimeoutMillis);
+    }
+
+    /** Windows of {@code windowFrames} frames every {@code hopFrames}, as log-mel frames or as samples. */
+    public FeatureWindower(FeatureSpec spec, ModelContract.InputKind input, int windowFrames, int hopFrames,
+                           long idleTimeoutMillis) {
         this.spec = spec;
+        this.waveform = input == ModelContract.InputKind.WAVEFORM;
         this.windowFrames = windowFrames;
-        this.hopFrames = hopFrames;
+        this.unitSamples = waveform ? 1 : spec.hopLength();
+        this.hopUnits = waveform ? hopFrames * spec.hopLength() : hopFrames;
         this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
     @Override
     public void open(OpenContext openContext) {
         features = new FeatureStream(spec);
-        windows = new SlidingWindows(windowFrames, hopFrames, spec.featuresPerFrame());
+        windows = waveform ? new SlidingWindows((int) spec.samplesForFrames(windowFrames), hopUnits, 1)
+                : new SlidingWindows(windowFrames, hopUnits, spec.featuresPerFrame());
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("stream-features",
                 TypeInformation.of(StreamFeatureState.class)));
         idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idle-timer",
@@ -56,10 +71,12 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             current = new StreamFeatureState();
             current.originMillis = chunk.eventTime;
         }
-        long before = current.frames * spec.hopLength() + current.audio.carry.length;
-        StreamingFramer.Advance advance = features.advance(current.audio, chunk.samples, chunk.sampleRate);
+        long before = current.frames * unitSamples + current.audio.carry.length;
+        StreamingFramer.Advance advance = waveform
+                ? samples(features.atSpecRate(current.audio, chunk.samples, chunk.sampleRate))
+                : features.advance(current.audio, chunk.samples, chunk.sampleRate);
         if (chunk.gapFill) {
-            long after = (current.frames + advance.frameCount()) * spec.hopLength() + current.audio.carry.length;
+            long after = (current.frames + advance.frameCount()) * unitSamples + current.audio.carry.length;
             long[] gaps = java.util.Arrays.copyOf(current.gaps, current.gaps.length + 2);
             gaps[gaps.length - 2] = before;
             gaps[gaps.length - 1] = Math.max(after, before + 1);
@@ -71,7 +88,8 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             ctx.timerService().deleteProcessingTimeTimer(previous);
         }
         if (chunk.endOfStream) { // score what the resampler still holds, then forget the stream
-            emitWindows(chunk.streamId, current, features.finish(current.audio), out);
+            emitWindows(chunk.streamId, current,
+                    waveform ? samples(features.finishAtSpecRate(current.audio)) : features.finish(current.audio), out);
             state.clear();
             idleTimer.clear();
             return;
@@ -89,6 +107,11 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             state.clear();
             idleTimer.clear();
         }
+    }
+
+    /** Samples as "frames" of one sample each, for the waveform windows. */
+    private static StreamingFramer.Advance samples(float[] samples) {
+        return new StreamingFramer.Advance(samples, samples.length, new float[0]);
     }
 
     private static boolean overlapsGap(long[] gaps, long from, long to) {
@@ -123,12 +146,14 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
 
     private void emitWindows(String streamId, StreamFeatureState current, StreamingFramer.Advance advance,
                              Collector<FeatureWindow> out) {
-        framesOut.inc(advance.frameCount());
+        if (!waveform) {
+            framesOut.inc(advance.frameCount());
+        }
         current.frames += advance.frameCount();
         long now = System.currentTimeMillis();
         long windowSamples = spec.samplesForFrames(windowFrames);
         for (SlidingWindows.Window w : windows.advance(current.windows, advance.frames(), advance.frameCount())) {
-            long firstSample = w.firstFrame() * spec.hopLength();
+            long firstSample = w.firstFrame() * unitSamples;
             long start = current.originMillis + firstSample * 1000 / spec.sampleRate();
             long end = current.originMillis + (firstSample + windowSamples) * 1000 / spec.sampleRate();
             FeatureWindow window = new FeatureWindow(streamId, w.index(), start, end, w.frames(), now);
@@ -136,6 +161,6 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             out.collect(window);
             windowsOut.inc();
         }
-        current.gaps = gapsFrom(current.gaps, current.windows.nextWindow * hopFrames * spec.hopLength());
+        current.gaps = gapsFrom(current.gaps, current.windows.nextWindow * hopUnits * unitSamples);
     }
 }

@@ -56,6 +56,46 @@ class FeatureWindowerTest {
     }
 
     @Test
+    void waveformWindowsHoldTheResampledSamplesOnTheSameTimeGrid() throws Exception {
+        FeatureSpec spec = FeatureSpec.DEFAULT;
+        int windowFrames = 97;
+        int hopFrames = 50;
+        float[] signal = new float[44100 * 3];
+        Random random = new Random(5);
+        for (int i = 0; i < signal.length; i++) {
+            signal[i] = (float) (0.2 * Math.sin(i * 0.01) + 0.02 * random.nextGaussian());
+        }
+        float[] offline = new dev.hark.audio.Resampler(44100, 16000).resample(signal); // the whole signal at once
+        int windowSamples = (int) spec.samplesForFrames(windowFrames);
+        int hopSamples = hopFrames * spec.hopLength();
+        try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
+                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec,
+                             dev.hark.model.ModelContract.InputKind.WAVEFORM, windowFrames, hopFrames, 60_000),
+                             c -> c.streamId, Types.STRING)) {
+            int seq = 0;
+            for (int from = 0; from < signal.length; from += 4410, seq++) {
+                float[] part = Arrays.copyOfRange(signal, from, Math.min(signal.length, from + 4410));
+                long time = 50_000 + from * 1000L / 44100;
+                harness.processElement(new AudioChunkEvent("s", seq, time, 44100, part), time);
+            }
+            AudioChunkEvent end = new AudioChunkEvent("s", seq, 53_000, 44100, new float[0]);
+            end.endOfStream = true; // the resampler's tail too
+            harness.processElement(end, 53_000);
+            List<FeatureWindow> windows = harness.extractOutputValues();
+            assertEquals((offline.length - windowSamples) / hopSamples + 1, windows.size());
+            for (int i = 0; i < windows.size(); i++) {
+                FeatureWindow w = windows.get(i);
+                int first = i * hopSamples;
+                assertArrayEquals(Arrays.copyOfRange(offline, first, first + windowSamples), w.frames, "window " + i);
+                assertEquals(50_000 + first / 16L, w.windowStart, "the same grid as log-mel windows");
+                assertEquals(50_000 + (first + windowSamples) / 16L, w.windowEnd);
+            }
+            assertEquals(0, harness.numKeyedStateEntries(), "end of stream frees the stream");
+            assertEquals(0, harness.numProcessingTimeTimers());
+        }
+    }
+
+    @Test
     void flagsExactlyTheWindowsThatOverlapGapFilledSilence() throws Exception {
         FeatureSpec spec = FeatureSpec.DEFAULT;
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
