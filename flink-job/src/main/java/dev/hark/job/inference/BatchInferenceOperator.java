@@ -119,6 +119,12 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
             try {
                 watch(announced.getLocation());
                 load(serving);
+                java.util.Optional<String> unfit = dev.hark.model.ModelRoot.incompatibility(jobContract, classifier.contract());
+                if (unfit.isPresent()) { // the job was restarted with another model, and front end, since
+                    classifier.close();
+                    classifier = null;
+                    throw new IllegalArgumentException(unfit.get());
+                }
                 LOG.info("serving the announced model {} again after a restore", serving);
             } catch (Exception e) {
                 LOG.warn("cannot serve the announced model {} after a restore ({}); serving {} instead",

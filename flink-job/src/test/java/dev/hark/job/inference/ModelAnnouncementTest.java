@@ -94,6 +94,17 @@ class ModelAnnouncementTest {
             fresh.open();
             assertEquals(bundled, versionNow(fresh, 6), "without the state, the configured model");
         }
+        ModelContract otherFrontEnd = new ModelContract(contract.format(), contract.name(), contract.version(),
+                contract.labels(), contract.features().withMfcc(13), contract.windowFrames(), contract.signature(),
+                contract.inputName(), contract.outputName(), contract.training(), contract.metrics(),
+                contract.inputKind(), contract.outputKind(), contract.thresholds());
+        try (var changed = new TwoInputStreamOperatorTestHarness<FeatureWindow, ModelAnnouncement, Prediction>(
+                new BatchInferenceOperator(MODEL.toString(), otherFrontEnd, 12, 1, 1, 0, 1000))) {
+            changed.initializeState(snapshot);
+            changed.open();
+            assertEquals(bundled, versionNow(changed, 7),
+                    "restored into a job with another front end, the announced model no longer fits: the configured one");
+        }
     }
 
     @Test
