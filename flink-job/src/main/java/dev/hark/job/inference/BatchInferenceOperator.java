@@ -64,7 +64,8 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     private transient Counter modelsRejected;
     private transient Counter announcementsApplied;
     private transient Path serving;
-    private transient java.util.Set<Path> rejected;
+    /** Versions rejected by a poll, with their contract's time then: retried only once it changes. */
+    private transient java.util.Map<Path, Long> rejected;
     /** The announcement being served, or null while the configured model is. */
     private transient ModelAnnouncement announced;
     private transient ListState<ModelAnnouncement> announcedState;
@@ -108,7 +109,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     public void open() throws Exception {
         super.open();
         TensorFlowClassLoading.registerReleaseHook(getRuntimeContext());
-        rejected = new java.util.HashSet<>();
+        rejected = new java.util.HashMap<>();
         batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         latencyMicros = getMetricGroup().histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
         windowsScored = getMetricGroup().counter("windowsScored");
@@ -182,11 +183,19 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
             LOG.warn("cannot list model root {}: {}", watched, e.getMessage());
             return;
         }
-        if (newest == null || newest.equals(serving) || rejected.contains(newest)) {
+        if (newest == null || newest.equals(serving) || rejected.getOrDefault(newest, -1L) == contractTime(newest)) {
             return;
         }
         if (!switchTo(newest, null, "new version under " + watched)) {
-            rejected.add(newest); // not tried again at every poll
+            rejected.put(newest, contractTime(newest)); // not tried again at every poll, unless republished
+        }
+    }
+
+    private static long contractTime(Path dir) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(dir.resolve(ModelContract.FILE_NAME)).toMillis();
+        } catch (java.io.IOException e) {
+            return -2;
         }
     }
 

@@ -123,6 +123,24 @@ class BatchInferenceOperatorTest {
             h.setProcessingTime(4000);
             h.processElement(window(5, contract), 6);
             assertEquals("10", outputs(h).get(5).getModelVersion(), "10 is newer than 4: numbers compare as numbers");
+
+            // A broken newest version, then the same folder republished fixed (its contract written again, last).
+            Path eleven = ModelVersions.add(root, "11");
+            java.nio.file.Path pb = eleven.resolve("saved_model.pb");
+            byte[] good = java.nio.file.Files.readAllBytes(pb);
+            java.nio.file.Files.write(pb, new byte[] {9, 9});
+            h.setProcessingTime(5000);
+            h.processElement(window(6, contract), 7);
+            assertEquals("10", outputs(h).get(6).getModelVersion(), "11 is broken");
+            java.nio.file.Files.write(pb, good);
+            h.setProcessingTime(6000);
+            h.processElement(window(7, contract), 8);
+            assertEquals("10", outputs(h).get(7).getModelVersion(), "not retried while its contract is unchanged");
+            java.nio.file.Files.setLastModifiedTime(eleven.resolve(ModelContract.FILE_NAME), // republished, contract last
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            h.setProcessingTime(7000);
+            h.processElement(window(8, contract), 9);
+            assertEquals("11", outputs(h).get(8).getModelVersion(), "republished: tried again, and served");
         }
     }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Resident memory of a JVM serving the bundled model: SECONDS of batched inference, then RELOADS load-score-close
+# cycles (what each hot swap does). Prints VmRSS as it goes. Usage: docs/bench/inference_memory.sh [SECONDS] [RELOADS]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+./mvnw -q -B -pl model-export -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
+# A fixed, pre-touched heap: the heap's pages are resident from the start, so RSS growth is native memory.
+TF_CPP_MIN_LOG_LEVEL=2 exec java -Xms256m -Xmx256m -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector \
+  -cp "model-export/target/test-classes:model-export/target/classes:$(cat model-export/target/test.classpath)" \
+  dev.hark.bench.InferenceMemorySoak "$@"
