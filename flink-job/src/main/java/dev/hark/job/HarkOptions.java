@@ -117,4 +117,53 @@ public final class HarkOptions {
     public static final ConfigOption<Boolean> BOUNDED = ConfigOptions.key("hark.kafka.bounded")
             .booleanType().defaultValue(false)
             .withDescription("Stop at the offsets that are latest when the job starts (for tests and batch runs).");
+
+    /** The keys of every option above. */
+    public static java.util.Set<String> keys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field f : HarkOptions.class.getFields()) {
+            if (ConfigOption.class.isAssignableFrom(f.getType())) {
+                try {
+                    keys.add(((ConfigOption<?>) f.get(null)).key());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Refuses {@code hark.*} keys that are no option (a typo would otherwise be ignored silently), naming the
+     * closest option. Kafka client properties under {@link #KAFKA_PROPERTIES_PREFIX} pass.
+     */
+    public static void requireKnownKeys(java.util.Collection<String> configured) {
+        java.util.Set<String> known = keys();
+        for (String key : configured) {
+            if (key.startsWith("hark.") && !known.contains(key) && !key.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+                String closest = known.stream().min(java.util.Comparator.comparingInt(k -> editDistance(k, key))).orElseThrow();
+                throw new IllegalArgumentException("unknown option " + key + " (did you mean " + closest + "?); the"
+                        + " options are listed in the README and in dev.hark.job.HarkOptions");
+            }
+        }
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
 }

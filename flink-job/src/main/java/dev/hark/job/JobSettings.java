@@ -23,6 +23,9 @@ public record JobSettings(
         int maxChunkBytes) implements Serializable {
 
     public static JobSettings from(ReadableConfig config) throws IOException {
+        if (config instanceof org.apache.flink.configuration.Configuration c) {
+            HarkOptions.requireKnownKeys(c.keySet());
+        }
         String modelDir = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
                 "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
         ModelContract contract = ModelContract.read(dev.hark.model.ModelRoot.resolve(
@@ -34,6 +37,10 @@ public record JobSettings(
             throw new IllegalArgumentException(HarkOptions.WINDOW_HOP.key() + " of " + hopMillis
                     + " ms is shorter than one frame (" + 1000.0 * contract.features().hopLength()
                     / contract.features().sampleRate() + " ms)");
+        }
+        if (config.get(HarkOptions.INTRA_OP_THREADS) < 0) {
+            throw new IllegalArgumentException(HarkOptions.INTRA_OP_THREADS.key() + " must be 0 (TensorFlow's default)"
+                    + " or positive, got " + config.get(HarkOptions.INTRA_OP_THREADS));
         }
         int topK = config.get(HarkOptions.TOP_K);
         if (topK < 0) {

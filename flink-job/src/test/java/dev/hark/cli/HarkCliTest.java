@@ -143,6 +143,18 @@ class HarkCliTest {
         assertEquals(2, overridden.exit());
         assertTrue(overridden.err().contains("checkpointing is off"), "--model wins over the YAML: " + overridden.err());
 
+        Files.writeString(dir.resolve("typo.yaml"), "hark.topic.predicitons: out\n");
+        Run typo = run("run", "--bootstrap-servers", "127.0.0.1:1", "--config", dir.resolve("typo.yaml").toString());
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains("unknown option hark.topic.predicitons (did you mean hark.topic.predictions?)"),
+                typo.err());
+
+        Files.writeString(dir.resolve("threads.yaml"), "hark.inference.intra-op-threads: -1\n");
+        Run threads = run("run", "--bootstrap-servers", "127.0.0.1:1", "--config", dir.resolve("threads.yaml").toString(),
+                "--model", "../model-export/models/keywords");
+        assertEquals(2, threads.exit());
+        assertTrue(threads.err().contains("hark.inference.intra-op-threads must be 0"), threads.err());
+
         Files.writeString(dir.resolve("bad.yaml"), "hark: [unclosed");
         Run bad = run("run", "--config", dir.resolve("bad.yaml").toString());
         assertEquals(2, bad.exit());
