@@ -40,6 +40,10 @@ final class JobOptions {
     @Option(names = "--dead-letter-topic", description = "Topic for records the job cannot use (default: audio-dead-letters).")
     String deadLetterTopic;
 
+    @Option(names = "--detections-topic", paramLabel = "TOPIC",
+            description = "Also write one Detection per spoken keyword to this topic (default: none).")
+    String detectionsTopic;
+
     @Option(names = "--max-out-of-order-ms", paramLabel = "MS",
             description = "How late a chunk may arrive, in event time (default: 2000).")
     Long maxOutOfOrderMillis;
@@ -64,6 +68,9 @@ final class JobOptions {
                     ? model : Path.of(model).toAbsolutePath().toString());
         } else if (conf.getOptional(HarkOptions.MODEL_DIR).isEmpty()) {
             conf.set(HarkOptions.MODEL_DIR, bundledModel().toAbsolutePath().toString());
+        }
+        if (detectionsTopic != null) {
+            conf.set(HarkOptions.DETECTIONS_TOPIC, detectionsTopic);
         }
         if (modelControlTopic != null) {
             conf.set(HarkOptions.MODEL_CONTROL_TOPIC, modelControlTopic);

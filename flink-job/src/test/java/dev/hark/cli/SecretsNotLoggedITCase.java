@@ -62,6 +62,7 @@ class SecretsNotLoggedITCase {
         KAFKA.createTopic("sec-audio", 1);
         KAFKA.createTopic("sec-predictions", 1);
         KAFKA.createTopic("sec-dead", 1);
+        KAFKA.createTopic("sec-detections", 1);
         float[] audio = java.util.Arrays.copyOf(DemoStreams.loadBundled().get(0).audio().samples(), 2 * 16000);
         try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
             ChunkProducer.sendAll(producer, "sec-audio", ChunkProducer.chunks("sec", audio, 16000, 1600, 0));
@@ -104,6 +105,7 @@ class SecretsNotLoggedITCase {
                     "--kafka-property", "ssl.key.password=" + KEY_SECRET,
                     "--model", dev.hark.job.ModelVersions.BUNDLED.toString(), "--hop-ms", "1000",
                     "--audio-topic", "sec-audio", "--predictions-topic", "sec-predictions", "--dead-letter-topic", "sec-dead",
+                    "--detections-topic", "sec-detections",
                     "--group-id", "sec", "--delivery-guarantee", "AT_LEAST_ONCE", "--checkpoint-interval-ms", "0");
         } finally {
             System.setOut(originalOut);
