@@ -167,8 +167,8 @@ class ClassloadingITCase {
         List<Thread> left = jobDeallocatorThreads();
         assertTrue(left.isEmpty(), left.size() + " JavaCPP deallocator threads of finished jobs still run, each"
                 + " holding its job's class loader (and TensorFlow's classes) in memory");
-        // The first loader to load TensorFlow's JNI library in a JVM stays (held outside the Java heap; see the
-        // README); every later one must go, so restarts do not pile up loaders.
+        // The first job's loader stays (held outside the Java heap, also when TensorFlow was loaded by the parent
+        // first; see the README); every later one must go, so restarts do not pile up loaders.
         assertEquals(0, laterLoadersAlive(loaders), "class loaders of finished jobs that could not be collected");
     }
 
