@@ -32,12 +32,19 @@ public final class ModelRoot {
 
     /** The newest version folder under {@code root} that holds a contract file. */
     public static Optional<Path> newest(Path root) throws IOException {
+        return versionsNewestFirst(root).stream().findFirst();
+    }
+
+    /** Every version folder under {@code root} that holds a contract file, newest first. */
+    public static java.util.List<Path> versionsNewestFirst(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            return Optional.empty();
+            return java.util.List.of();
         }
         try (Stream<Path> children = Files.list(root)) {
             return children.filter(p -> Files.isRegularFile(p.resolve(ModelContract.FILE_NAME)))
-                    .max(Comparator.comparing((Path p) -> p.getFileName().toString(), ModelRoot::compareVersions));
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString(), ModelRoot::compareVersions)
+                            .reversed())
+                    .toList();
         }
     }
 

@@ -119,15 +119,9 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         if (announced != null) {
             try {
                 watch(announced.getLocation());
-                load(serving);
-                java.util.Optional<String> unfit = dev.hark.model.ModelRoot.incompatibility(jobContract, classifier.contract());
-                if (unfit.isPresent()) { // the job was restarted with another model, and front end, since
-                    classifier.close();
-                    classifier = null;
-                    throw new IllegalArgumentException(unfit.get());
-                }
+                loadFirstThatFits();
                 LOG.info("serving the announced model {} again after a restore", serving);
-            } catch (Exception e) {
+            } catch (Exception e) { // e.g. the job was restarted with another model, and front end, since
                 LOG.warn("cannot serve the announced model {} after a restore ({}); serving {} instead",
                         announced.getLocation(), e.getMessage(), modelDir);
                 announced = null;
@@ -135,7 +129,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         }
         if (classifier == null) {
             watch(modelDir);
-            load(serving);
+            loadFirstThatFits();
         }
         // After the model: its session, not this lookup, sets TensorFlow's process-wide thread pools.
         var devices = dev.hark.model.TensorFlowDevices.list();
@@ -157,10 +151,41 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         watchedIsRoot = dev.hark.model.ModelRoot.isRoot(local);
     }
 
-    private void load(Path dir) throws java.io.IOException {
-        classifier = new AudioClassifier(dir, intraOpThreads, 1).open();
-        ModelContract contract = classifier.contract();
-        formatter = new PredictionFormatter(contract.labels(), contract.name(), contract.version(), topK);
+    /**
+     * Loads the watched model if it loads and fits the job; under a model root, the newest version that does, so a
+     * broken newest version does not stop a restarted job.
+     */
+    private void loadFirstThatFits() throws java.io.IOException {
+        List<Path> candidates = watchedIsRoot
+                ? dev.hark.model.ModelRoot.versionsNewestFirst(ModelMirror.localView(watched)) : List.of(serving);
+        StringBuilder why = new StringBuilder();
+        for (Path dir : candidates) {
+            AudioClassifier candidate = null;
+            try {
+                candidate = new AudioClassifier(dir, intraOpThreads, 1).open();
+                java.util.Optional<String> unfit = dev.hark.model.ModelRoot.incompatibility(jobContract, candidate.contract());
+                if (unfit.isPresent()) {
+                    throw new IllegalArgumentException(unfit.get());
+                }
+            } catch (Exception e) {
+                if (candidate != null) {
+                    candidate.close();
+                }
+                if (watchedIsRoot) {
+                    rejected.put(dir, contractTime(dir));
+                    modelsRejected.inc();
+                    LOG.warn("rejected model {} at start: {}; trying an older version", dir, e.getMessage());
+                }
+                why.append(why.length() == 0 ? "" : "; ").append(dir).append(": ").append(e.getMessage());
+                continue;
+            }
+            classifier = candidate;
+            serving = dir;
+            ModelContract contract = candidate.contract();
+            formatter = new PredictionFormatter(contract.labels(), contract.name(), contract.version(), topK);
+            return;
+        }
+        throw new java.io.IOException("no model under " + watched + " loads: " + why);
     }
 
     private void schedulePoll() {

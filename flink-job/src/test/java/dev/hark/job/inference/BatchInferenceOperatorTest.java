@@ -145,6 +145,26 @@ class BatchInferenceOperatorTest {
     }
 
     @Test
+    void startsOnTheNewestVersionThatLoadsWhenTheNewestIsBroken(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        ModelContract contract = ModelContract.read(MODEL);
+        ModelVersions.add(root, "1");
+        Path broken = ModelVersions.add(root, "2");
+        java.nio.file.Files.write(broken.resolve("saved_model.pb"), new byte[] {1, 2, 3});
+        try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = watching(root.toString(), contract)) {
+            h.processElement(window(0, contract), 1);
+            assertEquals("1", outputs(h).get(0).getModelVersion(), "a restart does not fail on a broken new version");
+            h.setProcessingTime(1000);
+            h.processElement(window(1, contract), 2);
+            assertEquals("1", outputs(h).get(1).getModelVersion(), "and does not try it again at every poll");
+        }
+        ModelVersions.add(root.resolve("none"), "x"); // a root whose only version is broken
+        java.nio.file.Files.write(root.resolve("none").resolve("x").resolve("saved_model.pb"), new byte[] {1});
+        Exception none = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> watching(root.resolve("none").toString(), contract).close());
+        org.junit.jupiter.api.Assertions.assertTrue(none.getMessage().contains("no model under"), none.getMessage());
+    }
+
+    @Test
     void readsAModelRootThroughAFlinkFileSystemUri(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
         ModelContract contract = ModelContract.read(MODEL);
         ModelVersions.add(root, "7");

@@ -94,16 +94,17 @@ class ModelAnnouncementTest {
             fresh.open();
             assertEquals(bundled, versionNow(fresh, 6), "without the state, the configured model");
         }
-        ModelContract otherFrontEnd = new ModelContract(contract.format(), contract.name(), contract.version(),
-                contract.labels(), contract.features().withMfcc(13), contract.windowFrames(), contract.signature(),
-                contract.inputName(), contract.outputName(), contract.training(), contract.metrics(),
-                contract.inputKind(), contract.outputKind(), contract.thresholds());
+        // Restored into a job that now serves another kind of model (a waveform one): the announced log-mel model no
+        // longer fits, and the job serves its configured model.
+        Path loudness = root.resolve("loudness");
+        ModelContract waveform = dev.hark.model.TinyModels.exportLoudnessModel(loudness);
         try (var changed = new TwoInputStreamOperatorTestHarness<FeatureWindow, ModelAnnouncement, Prediction>(
-                new BatchInferenceOperator(MODEL.toString(), otherFrontEnd, 12, 1, 1, 0, 1000))) {
+                new BatchInferenceOperator(loudness.toString(), waveform, 2, 1, 1, 0, 1000))) {
             changed.initializeState(snapshot);
             changed.open();
-            assertEquals(bundled, versionNow(changed, 7),
-                    "restored into a job with another front end, the announced model no longer fits: the configured one");
+            float[] samples = new float[waveform.inputSize()];
+            changed.processElement1(new StreamRecord<>(new FeatureWindow("s", 0, 0, 122, samples, 0), 0));
+            assertEquals("loudness", changed.extractOutputValues().get(0).getModelName());
         }
     }
 
