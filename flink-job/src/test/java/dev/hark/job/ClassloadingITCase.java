@@ -168,8 +168,8 @@ class ClassloadingITCase {
         assertTrue(left.isEmpty(), left.size() + " JavaCPP deallocator threads of finished jobs still run, each"
                 + " holding its job's class loader (and TensorFlow's classes) in memory");
         // Without the release hook every loader stays, pinned by its deallocator thread. With it they can be
-        // collected; the first job's loader stays (held outside the Java heap; see the README), and in some test
-        // orders one more lingers, so the check is that they are not all pinned.
+        // collected; on Java 17 one or two may stay through JDK-8078641 (a method handle cache in the records'
+        // ObjectMethods bootstrap; see the README), so the check is that they are not all pinned.
         long alive = loadersAlive(loaders);
         System.out.println("class loaders of finished jobs still reachable after GC: " + alive + " of " + JOBS);
         assertTrue(alive < JOBS, "no finished job's class loader could be collected");
