@@ -8,6 +8,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The hark job: a source of raw Kafka records, the pipeline, and the prediction and dead-letter sinks. */
@@ -35,17 +36,19 @@ public final class HarkJob {
                               Source<RawRecord, ?, ?> modelControl, Sink<Prediction> predictions,
                               Sink<DeadLetter> deadLetters, Sink<dev.hark.avro.Detection> detections,
                               JobSettings settings) {
-        // One reader is plenty for a topic of a few records; each announcement is broadcast to every subtask.
-        var control = modelControl == null ? null : env.fromSource(modelControl, WatermarkStrategy.noWatermarks(),
-                "Kafka model announcements").setParallelism(1).uid("model-control-source");
-        HarkPipeline.Outputs outputs = HarkPipeline.build(
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka audio chunks").uid("audio-source"),
-                control, settings);
-        outputs.predictions().sinkTo(predictions).uid("predictions-sink").name("Kafka predictions");
-        outputs.deadLetters().sinkTo(deadLetters).uid("dead-letter-sink").name("Kafka dead letters");
-        if (detections != null) {
-            outputs.detections().sinkTo(detections).uid("detections-sink").name("Kafka detections");
-        }
+        HarkPipeline.build(audioStream(env, source), modelControl == null ? null : modelControlStream(env, modelControl),
+                settings).sinkTo(predictions, deadLetters, detections);
+    }
+
+    /** The raw audio records: event time is assigned after decoding, so the source assigns none. */
+    public static DataStream<RawRecord> audioStream(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source) {
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka audio chunks").uid("audio-source");
+    }
+
+    /** The raw control records: one reader is plenty for a few records; each is broadcast to every subtask later. */
+    public static DataStream<RawRecord> modelControlStream(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source) {
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka model announcements")
+                .setParallelism(1).uid("model-control-source");
     }
 
     /** Defines the job with Kafka from {@code config} and starts it without waiting for it to end. */

@@ -15,6 +15,7 @@ import dev.hark.job.features.FeatureWindower;
 import dev.hark.job.inference.BatchInferenceOperator;
 import dev.hark.job.ingest.AudioChunkEvent;
 import dev.hark.job.ingest.ChunkDecoder;
+import dev.hark.job.ingest.DeadLetteringDecoder;
 import dev.hark.job.ingest.RawRecord;
 import dev.hark.job.order.ChunkSequencer;
 import java.time.Duration;
@@ -34,9 +35,19 @@ public final class HarkPipeline {
     private HarkPipeline() {
     }
 
-    /** The two outputs of the pipeline. */
+    /** The outputs of the pipeline. */
     public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
                           DataStream<Detection> detections) {
+        /** Writes predictions and dead letters, and detections unless {@code detectionSink} is null. */
+        public void sinkTo(org.apache.flink.api.connector.sink2.Sink<Prediction> predictionSink,
+                           org.apache.flink.api.connector.sink2.Sink<DeadLetter> deadLetterSink,
+                           org.apache.flink.api.connector.sink2.Sink<Detection> detectionSink) {
+            predictions.sinkTo(predictionSink).uid("predictions-sink").name("Kafka predictions");
+            deadLetters.sinkTo(deadLetterSink).uid("dead-letter-sink").name("Kafka dead letters");
+            if (detectionSink != null) {
+                detections.sinkTo(detectionSink).uid("detections-sink").name("Kafka detections");
+            }
+        }
     }
 
     public static Outputs build(DataStream<RawRecord> input, JobSettings settings) {
@@ -51,7 +62,7 @@ public final class HarkPipeline {
         SingleOutputStreamOperator<AudioChunkEvent> decoded = input
                 .process(new ChunkDecoder(settings.contract().features().sampleRate(), settings.maxChunkBytes()))
                 .uid("decode-chunks").name("Decode audio chunks");
-        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(ChunkDecoder.DEAD_LETTERS);
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DeadLetteringDecoder.DEAD_LETTERS);
 
         DataStream<AudioChunkEvent> timed = decoded
                 .assignTimestampsAndWatermarks(WatermarkStrategy
@@ -83,7 +94,7 @@ public final class HarkPipeline {
             SingleOutputStreamOperator<ModelAnnouncement> announcements = modelControl
                     .process(new AnnouncementDecoder()).setParallelism(1)
                     .uid("decode-model-announcements").name("Decode model announcements");
-            deadLetters = deadLetters.union(announcements.getSideOutput(ChunkDecoder.DEAD_LETTERS));
+            deadLetters = deadLetters.union(announcements.getSideOutput(DeadLetteringDecoder.DEAD_LETTERS));
             predictions = windows.connect(announcements.broadcast())
                     .transform(inferenceName, TypeInformation.of(Prediction.class), inference);
         }

@@ -3,7 +3,6 @@ package dev.hark.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.hark.avro.ModelAnnouncement;
 import dev.hark.avro.Prediction;
 import dev.hark.avro.wire.WireFormat;
 import dev.hark.client.ChunkProducer;
@@ -13,14 +12,11 @@ import dev.hark.job.ingest.RawRecord;
 import dev.hark.kafka.KafkaBrokerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -62,27 +58,18 @@ class AnnouncementRestoreITCase {
     @Test
     void theAnnouncedModelIsServedAgainAfterARestartFromACheckpoint(@TempDir Path models) throws Exception {
         Configuration conf = TestJobs.configuration(KAFKA, "restore", 1);
-        KAFKA.createTopic("restore-control", 1);
-        conf.set(HarkOptions.MODEL_CONTROL_TOPIC, "restore-control");
+        String controlTopic = TestJobs.withModelControl(KAFKA, conf, "restore");
         conf.set(HarkOptions.WINDOW_HOP, Duration.ofSeconds(1));
         Path three = ModelVersions.add(models, "3");
         String bundled = dev.hark.model.ModelContract.read(ModelVersions.BUNDLED).version();
-        Configuration restart = new Configuration();
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(restart);
         env.setParallelism(2);
-        env.enableCheckpointing(200);
-        JobSettings settings = JobSettings.from(conf);
-        DataStream<RawRecord> audio = env.fromSource(KafkaWiring.audioSource(conf), WatermarkStrategy.noWatermarks(),
-                "audio").uid("audio-source").map(new FailWhenArmed()).uid("fail-when-armed");
-        DataStream<RawRecord> control = env.fromSource(KafkaWiring.modelControlSource(conf, "restore-control"),
-                WatermarkStrategy.noWatermarks(), "control").setParallelism(1).uid("model-control-source");
-        HarkPipeline.Outputs outputs = HarkPipeline.build(audio, control, settings);
-        outputs.predictions().sinkTo(KafkaWiring.predictionSink(conf)).uid("predictions-sink");
-        outputs.deadLetters().sinkTo(KafkaWiring.deadLetterSink(conf)).uid("dead-letter-sink");
+        TestJobs.checkpointedWithBoundedRestarts(env, 200);
+        DataStream<RawRecord> audio = HarkJob.audioStream(env, KafkaWiring.audioSource(conf))
+                .map(new FailWhenArmed()).uid("fail-when-armed");
+        DataStream<RawRecord> control = HarkJob.modelControlStream(env, KafkaWiring.modelControlSource(conf, controlTopic));
+        HarkPipeline.build(audio, control, JobSettings.from(conf))
+                .sinkTo(KafkaWiring.predictionSink(conf), KafkaWiring.deadLetterSink(conf), null);
         JobClient job = env.executeAsync("announcement restore");
 
         DemoStreams.Loaded sample = DemoStreams.loadBundled().get(0);
@@ -92,9 +79,7 @@ class AnnouncementRestoreITCase {
             consumer.subscribe(List.of("restore-predictions"));
             ChunkProducer.sendAll(producer, "restore-audio", ChunkProducer.chunks("before", sample.audio().samples(), 16000, 1600, 0));
             awaitStream(consumer, seen, "before", 10);
-            producer.send(new ProducerRecord<>("restore-control", WireFormat.encode(ModelAnnouncement.newBuilder()
-                    .setLocation(three.toString()).setExpectedVersion("3").setAnnouncedAt(Instant.now()).build(),
-                    ModelAnnouncement.getEncoder())));
+            producer.send(new ProducerRecord<>(controlTopic, TestJobs.announcement(three.toString(), "3")));
             producer.flush();
             // The control source commits its offsets when a checkpoint completes. Once the announcement's offset is
             // committed, a completed checkpoint holds the source past it and, barriers being aligned, the inference

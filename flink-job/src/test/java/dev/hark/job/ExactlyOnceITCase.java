@@ -18,10 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -78,21 +76,13 @@ class ExactlyOnceITCase {
                         s.audio().sampleRate(), 1600, start));
             }
         }
-        Configuration restart = new Configuration();
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(restart);
         env.setParallelism(2);
-        env.enableCheckpointing(300);
+        TestJobs.checkpointedWithBoundedRestarts(env, 300);
         JobSettings settings = JobSettings.from(conf);
-        DataStream<RawRecord> raw = env.fromSource(KafkaWiring.audioSource(conf), WatermarkStrategy.noWatermarks(),
-                "Kafka audio chunks").uid("audio-source").map(new FailOnce(80)).uid("fail-once").name("Fail once");
-        HarkPipeline.Outputs outputs = HarkPipeline.build(raw, settings);
-        outputs.predictions().sinkTo(KafkaWiring.predictionSink(conf)).uid("predictions-sink");
-        outputs.deadLetters().sinkTo(KafkaWiring.deadLetterSink(conf)).uid("dead-letter-sink");
+        DataStream<RawRecord> raw = HarkJob.audioStream(env, KafkaWiring.audioSource(conf))
+                .map(new FailOnce(80)).uid("fail-once").name("Fail once");
+        HarkPipeline.build(raw, settings).sinkTo(KafkaWiring.predictionSink(conf), KafkaWiring.deadLetterSink(conf), null);
         env.execute("exactly-once under failure");
         assertTrue(FAILED.get(), "the injected failure happened");
 

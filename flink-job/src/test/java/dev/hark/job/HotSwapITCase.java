@@ -83,8 +83,7 @@ class HotSwapITCase {
     @Test
     void switchesToAModelAnnouncedOnTheControlTopic(@TempDir Path models) throws Exception {
         Configuration conf = TestJobs.configuration(KAFKA, "ann", 1);
-        KAFKA.createTopic("ann-control", 1);
-        conf.set(HarkOptions.MODEL_CONTROL_TOPIC, "ann-control");
+        TestJobs.withModelControl(KAFKA, conf, "ann");
         conf.set(HarkOptions.WINDOW_HOP, Duration.ofSeconds(1));
         Path three = ModelVersions.add(models, "3");
         Path broken = ModelVersions.add(models, "4");
@@ -110,7 +109,7 @@ class HotSwapITCase {
             cli.setOut(new java.io.PrintWriter(announced));
             assertEquals(0, cli.execute("announce-model", "--bootstrap-servers", KAFKA.bootstrapServers(),
                     "--topic", "ann-control", "--location", three.toString(), "--expected-version", "3"), announced.toString());
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", announcement(broken.toUri().toString(), null)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", TestJobs.announcement(broken.toUri().toString(), null)));
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ann-control", "switch to v5 please".getBytes()));
             producer.flush();
             long deadline = System.currentTimeMillis() + 60_000;
@@ -132,11 +131,5 @@ class HotSwapITCase {
             assertEquals(p.getStreamId().equals("before") ? bundled : "3", p.getModelVersion(),
                     p.getStreamId() + " " + p.getWindowIndex());
         }
-    }
-
-    private static byte[] announcement(String location, String expectedVersion) {
-        return WireFormat.encode(dev.hark.avro.ModelAnnouncement.newBuilder().setLocation(location)
-                .setExpectedVersion(expectedVersion).setAnnouncedAt(java.time.Instant.now()).setAnnouncedBy("HotSwapITCase")
-                .build(), dev.hark.avro.ModelAnnouncement.getEncoder());
     }
 }

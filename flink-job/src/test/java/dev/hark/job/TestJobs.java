@@ -28,4 +28,31 @@ public final class TestJobs {
         conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
         return conf;
     }
+
+    /** Creates {@code <prefix>-control} and points the job's model control topic at it; returns its name. */
+    public static String withModelControl(KafkaBrokerExtension kafka, Configuration conf, String prefix) {
+        String topic = prefix + "-control";
+        kafka.createTopic(topic, 1);
+        conf.set(HarkOptions.MODEL_CONTROL_TOPIC, topic);
+        return topic;
+    }
+
+    /** A ModelAnnouncement as it goes on the control topic. */
+    public static byte[] announcement(String location, String expectedVersion) {
+        return dev.hark.avro.wire.WireFormat.encode(dev.hark.avro.ModelAnnouncement.newBuilder().setLocation(location)
+                .setExpectedVersion(expectedVersion).setAnnouncedAt(java.time.Instant.now()).setAnnouncedBy("test")
+                .build(), dev.hark.avro.ModelAnnouncement.getEncoder());
+    }
+
+    /** Checkpoints every {@code checkpointMillis}, and at most two restarts, so an injected failure surfaces. */
+    public static void checkpointedWithBoundedRestarts(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env,
+                                                       long checkpointMillis) {
+        Configuration restart = new Configuration();
+        restart.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restart.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        restart.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                java.time.Duration.ofMillis(200));
+        env.configure(restart);
+        env.enableCheckpointing(checkpointMillis);
+    }
 }

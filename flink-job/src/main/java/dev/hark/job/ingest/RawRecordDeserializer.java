@@ -6,7 +6,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Passes Kafka records on undecoded. Decoding happens in {@link ChunkDecoder}, which routes failures to dead
+ * Passes Kafka records on undecoded. Decoding happens in {@link DeadLetteringDecoder}s, which routes failures to dead
  * letters: a deserializer that throws would fail the job, and Flink's Avro schema can be left broken by one
  * corrupt record (FLINK-34474).
  */

@@ -15,6 +15,23 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 class FeatureWindowerTest {
+    private static KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness(
+            FeatureWindower windower) throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(windower, c -> c.streamId, Types.STRING);
+    }
+
+    /** Sends {@code signal} as stream "s" in chunks, timed from {@code startMillis}; returns the next sequence. */
+    private static int send(KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness,
+                            float[] signal, int rate, int chunk, long startMillis) throws Exception {
+        int seq = 0;
+        for (int from = 0; from < signal.length; from += chunk, seq++) {
+            float[] part = Arrays.copyOfRange(signal, from, Math.min(signal.length, from + chunk));
+            long time = startMillis + from * 1000L / rate;
+            harness.processElement(new AudioChunkEvent("s", seq, time, rate, part), time);
+        }
+        return seq;
+    }
+
 
     @Test
     void windowsEqualOfflineFramesOfTheWholeSignal() throws Exception {
@@ -30,14 +47,8 @@ class FeatureWindowerTest {
         int frames = offline.length / spec.nMels();
 
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec, windowFrames, hopFrames, 60_000),
-                             c -> c.streamId, Types.STRING)) {
-            int seq = 0;
-            for (int from = 0; from < signal.length; from += 1700, seq++) {
-                float[] part = Arrays.copyOfRange(signal, from, Math.min(signal.length, from + 1700));
-                long time = 50_000 + from * 1000L / 16000;
-                harness.processElement(new AudioChunkEvent("s", seq, time, 16000, part), time);
-            }
+                     harness(new FeatureWindower(spec, windowFrames, hopFrames, 60_000))) {
+            send(harness, signal, 16000, 1700, 50_000);
             List<FeatureWindow> windows = harness.extractOutputValues();
             assertEquals((frames - windowFrames) / hopFrames + 1, windows.size());
             for (int i = 0; i < windows.size(); i++) {
@@ -68,16 +79,9 @@ class FeatureWindowerTest {
         float[] offline = new dev.hark.audio.Resampler(44100, 16000).resample(signal); // the whole signal at once
         int windowSamples = (int) spec.samplesForFrames(windowFrames);
         int hopSamples = hopFrames * spec.hopLength();
-        try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec,
-                             dev.hark.model.ModelContract.InputKind.WAVEFORM, windowFrames, hopFrames, 60_000),
-                             c -> c.streamId, Types.STRING)) {
-            int seq = 0;
-            for (int from = 0; from < signal.length; from += 4410, seq++) {
-                float[] part = Arrays.copyOfRange(signal, from, Math.min(signal.length, from + 4410));
-                long time = 50_000 + from * 1000L / 44100;
-                harness.processElement(new AudioChunkEvent("s", seq, time, 44100, part), time);
-            }
+        try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness = harness(
+                new FeatureWindower(spec, dev.hark.model.ModelContract.InputKind.WAVEFORM, windowFrames, hopFrames, 60_000))) {
+            int seq = send(harness, signal, 44100, 4410, 50_000);
             AudioChunkEvent end = new AudioChunkEvent("s", seq, 53_000, 44100, new float[0]);
             end.endOfStream = true; // the resampler's tail too
             harness.processElement(end, 53_000);
@@ -99,8 +103,7 @@ class FeatureWindowerTest {
     void flagsExactlyTheWindowsThatOverlapGapFilledSilence() throws Exception {
         FeatureSpec spec = FeatureSpec.DEFAULT;
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec, 97, 100, 60_000),
-                             c -> c.streamId, Types.STRING)) {
+                     harness(new FeatureWindower(spec, 97, 100, 60_000))) {
             float[] second = new float[16000];
             java.util.Arrays.fill(second, 0.01f);
             harness.processElement(new AudioChunkEvent("s", 0, 0, 16000, second), 0);
@@ -127,8 +130,7 @@ class FeatureWindowerTest {
         float[] whole = new dev.hark.audio.FeatureStream(spec).extractAll(signal, 48_000);
         int frames = whole.length / spec.nMels();
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(new FeatureWindower(spec, 97, 50, 60_000),
-                             c -> c.streamId, Types.STRING)) {
+                     harness(new FeatureWindower(spec, 97, 50, 60_000))) {
             int seq = 0;
             for (int from = 0; from < signal.length; from += 4800, seq++) {
                 harness.processElement(new AudioChunkEvent("s", seq, 1000 + from / 48, 48_000,
