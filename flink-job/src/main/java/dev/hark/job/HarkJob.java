@@ -1,43 +1,103 @@
 package dev.hark.job;
 
 import dev.hark.avro.DeadLetter;
+import dev.hark.avro.Detection;
 import dev.hark.avro.Prediction;
+import dev.hark.avro.wire.WireFormat;
 import dev.hark.job.ingest.RawRecord;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The hark job: a source of raw Kafka records, the pipeline, and the prediction and dead-letter sinks. */
+/**
+ * The hark job: sources of raw Kafka records, the pipeline ({@link HarkPipeline}), and sinks for predictions, dead
+ * letters and (optionally) detections. {@link #kafka} wires it to Kafka from the job's options; {@link #builder}
+ * takes any sources and sinks, so tests run the same job on a MiniCluster with what they like.
+ */
 public final class HarkJob {
     public static final String JOB_NAME = "hark audio classification";
+    /** Upper bound on rescaling when none is configured: fixes the key groups so state restores at any parallelism. */
+    public static final int DEFAULT_MAX_PARALLELISM = 128;
+    /** Checkpoint interval when none is configured and output is exactly-once (it is committed with checkpoints). */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(HarkJob.class);
 
     private HarkJob() {
     }
 
-    /** Adds the whole job to {@code env}; source and sinks are passed in so tests can choose them. */
-    public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
-                              Sink<Prediction> predictions, Sink<DeadLetter> deadLetters, JobSettings settings) {
-        define(env, source, predictions, deadLetters, null, settings);
+    /** The job's outputs, before they reach their sinks. */
+    public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
+                          DataStream<Detection> detections) {
     }
 
-    /** As above, plus a sink of debounced detections (null for none). */
-    public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
-                              Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
-                              Sink<dev.hark.avro.Detection> detections, JobSettings settings) {
-        define(env, source, null, predictions, deadLetters, detections, settings);
+    public static Builder builder(StreamExecutionEnvironment env, JobSettings settings) {
+        return new Builder(env, settings);
     }
 
-    /** As above, plus a source of model announcements (null for none). */
-    public static void define(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source,
-                              Source<RawRecord, ?, ?> modelControl, Sink<Prediction> predictions,
-                              Sink<DeadLetter> deadLetters, Sink<dev.hark.avro.Detection> detections,
-                              JobSettings settings) {
-        HarkPipeline.build(audioStream(env, source), modelControl == null ? null : modelControlStream(env, modelControl),
-                settings).sinkTo(predictions, deadLetters, detections);
+    /**
+     * The job wired to Kafka from {@code config} ({@link HarkOptions}): the audio topic, the model control topic if
+     * one is set, and sinks for predictions, dead letters, and detections if a topic is set. Exactly-once output
+     * needs checkpointing: it is refused without.
+     */
+    public static Builder kafka(StreamExecutionEnvironment env, ReadableConfig config) throws Exception {
+        if (config.get(HarkOptions.DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE
+                && !env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new IllegalArgumentException(HarkOptions.DELIVERY_GUARANTEE.key() + "=EXACTLY_ONCE commits output with"
+                    + " checkpoints, but checkpointing is off: set execution.checkpointing.interval"
+                    + " (--checkpoint-interval-ms) or choose AT_LEAST_ONCE");
+        }
+        Builder job = builder(env, JobSettings.from(config))
+                .audio(KafkaWiring.audioSource(config))
+                .predictions(KafkaWiring.sink(config, config.get(HarkOptions.PREDICTIONS_TOPIC), "predictions",
+                        Prediction::getStreamId, p -> WireFormat.encode(p, Prediction.getEncoder())))
+                .deadLetters(KafkaWiring.sink(config, config.get(HarkOptions.DEAD_LETTER_TOPIC), "dead-letters",
+                        d -> d.getSourceTopic() + "-" + d.getSourcePartition(), d -> WireFormat.encode(d, DeadLetter.getEncoder())));
+        config.getOptional(HarkOptions.MODEL_CONTROL_TOPIC)
+                .ifPresent(topic -> job.modelControl(KafkaWiring.modelControlSource(config, topic)));
+        config.getOptional(HarkOptions.DETECTIONS_TOPIC).ifPresent(topic -> job.detections(KafkaWiring.sink(config,
+                topic, "detections", Detection::getStreamId, d -> WireFormat.encode(d, Detection.getEncoder()))));
+        return job;
+    }
+
+    /** Defines the job with Kafka from {@code config} and starts it without waiting for it to end. */
+    public static JobClient start(StreamExecutionEnvironment env, ReadableConfig config) throws Exception {
+        kafka(env, config).build();
+        return env.executeAsync(JOB_NAME);
+    }
+
+    /**
+     * Entry point for {@code flink run} and application mode: {@code --config FILE.yaml} and any option as
+     * {@code --hark.kafka.bootstrap-servers HOST:PORT} (see {@link JobArguments}); hark options in the cluster's own
+     * configuration count too, the arguments win. Without a configured checkpoint interval, exactly-once output gets
+     * {@link #DEFAULT_CHECKPOINT_INTERVAL}.
+     */
+    public static void main(String[] args) throws Exception {
+        if (JobArguments.wantsHelp(args)) {
+            System.out.println(JobArguments.usage());
+            return;
+        }
+        Configuration arguments = JobArguments.parse(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(arguments);
+        Configuration config = Configuration.fromMap(env.getConfiguration().toMap());
+        config.addAll(arguments);
+        if (config.get(HarkOptions.DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE
+                && !env.getCheckpointConfig().isCheckpointingEnabled()) {
+            LOG.info("no checkpoint interval configured: checkpointing every {} for exactly-once output",
+                    DEFAULT_CHECKPOINT_INTERVAL);
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        }
+        start(env, config).getJobExecutionResult().get();
     }
 
     /** The raw audio records: event time is assigned after decoding, so the source assigns none. */
@@ -51,36 +111,68 @@ public final class HarkJob {
                 .setParallelism(1).uid("model-control-source");
     }
 
-    /** Defines the job with Kafka from {@code config} and starts it without waiting for it to end. */
-    public static JobClient start(StreamExecutionEnvironment env, ReadableConfig config) throws Exception {
-        JobSettings settings = JobSettings.from(config);
-        if (config.get(HarkOptions.DELIVERY_GUARANTEE) == org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE
-                && !env.getCheckpointConfig().isCheckpointingEnabled()) {
-            throw new IllegalArgumentException(HarkOptions.DELIVERY_GUARANTEE.key() + "=EXACTLY_ONCE commits output with"
-                    + " checkpoints, but checkpointing is off: set execution.checkpointing.interval"
-                    + " (--checkpoint-interval-ms) or choose AT_LEAST_ONCE");
-        }
-        define(env, KafkaWiring.audioSource(config),
-                config.getOptional(HarkOptions.MODEL_CONTROL_TOPIC).map(t -> KafkaWiring.modelControlSource(config, t)).orElse(null),
-                KafkaWiring.predictionSink(config),
-                KafkaWiring.deadLetterSink(config),
-                config.getOptional(HarkOptions.DETECTIONS_TOPIC).map(t -> KafkaWiring.detectionSink(config, t)).orElse(null),
-                settings);
-        return env.executeAsync(JOB_NAME);
-    }
+    /** Puts the job together from the sources and sinks given; audio, predictions and dead letters are required. */
+    public static final class Builder {
+        private final StreamExecutionEnvironment env;
+        private final JobSettings settings;
+        private Function<StreamExecutionEnvironment, DataStream<RawRecord>> audio;
+        private Function<StreamExecutionEnvironment, DataStream<RawRecord>> modelControl;
+        private Sink<Prediction> predictions;
+        private Sink<DeadLetter> deadLetters;
+        private Sink<Detection> detections;
 
-    /** Entry point for {@code flink run}: the same options as {@code bin/hark run}. */
-    public static void main(String[] args) {
-        int exit = dev.hark.cli.HarkCli.commandLine().execute(prepend("run", args));
-        if (exit != 0) {
-            System.exit(exit);
+        private Builder(StreamExecutionEnvironment env, JobSettings settings) {
+            this.env = env;
+            this.settings = settings;
         }
-    }
 
-    private static String[] prepend(String first, String[] rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
+        public Builder audio(Source<RawRecord, ?, ?> source) {
+            audio = e -> audioStream(e, source);
+            return this;
+        }
+
+        /** Audio records from a stream of the caller's (a test that puts something between source and job). */
+        public Builder audio(DataStream<RawRecord> records) {
+            audio = e -> records;
+            return this;
+        }
+
+        public Builder modelControl(Source<RawRecord, ?, ?> source) {
+            modelControl = e -> modelControlStream(e, source);
+            return this;
+        }
+
+        public Builder predictions(Sink<Prediction> sink) {
+            predictions = sink;
+            return this;
+        }
+
+        public Builder deadLetters(Sink<DeadLetter> sink) {
+            deadLetters = sink;
+            return this;
+        }
+
+        public Builder detections(Sink<Detection> sink) {
+            detections = sink;
+            return this;
+        }
+
+        /** Adds the job to the environment; returns its outputs (already wired to their sinks). */
+        public Outputs build() {
+            Objects.requireNonNull(audio, "the job needs an audio source");
+            Objects.requireNonNull(predictions, "the job needs a predictions sink");
+            Objects.requireNonNull(deadLetters, "the job needs a dead-letter sink");
+            if (env.getMaxParallelism() < 1) {
+                env.setMaxParallelism(DEFAULT_MAX_PARALLELISM);
+            }
+            Outputs outputs = HarkPipeline.build(audio.apply(env), modelControl == null ? null : modelControl.apply(env),
+                    settings);
+            outputs.predictions().sinkTo(predictions).uid("predictions-sink").name("Kafka predictions");
+            outputs.deadLetters().sinkTo(deadLetters).uid("dead-letter-sink").name("Kafka dead letters");
+            if (detections != null) {
+                outputs.detections().sinkTo(detections).uid("detections-sink").name("Kafka detections");
+            }
+            return outputs;
+        }
     }
 }

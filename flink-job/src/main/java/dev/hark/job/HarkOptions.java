@@ -118,18 +118,25 @@ public final class HarkOptions {
             .booleanType().defaultValue(false)
             .withDescription("Stop at the offsets that are latest when the job starts (for tests and batch runs).");
 
-    /** The keys of every option above. */
-    public static java.util.Set<String> keys() {
-        java.util.Set<String> keys = new java.util.TreeSet<>();
+    /** Every option above. */
+    public static java.util.List<ConfigOption<?>> all() {
+        java.util.List<ConfigOption<?>> options = new java.util.ArrayList<>();
         for (java.lang.reflect.Field f : HarkOptions.class.getFields()) {
             if (ConfigOption.class.isAssignableFrom(f.getType())) {
                 try {
-                    keys.add(((ConfigOption<?>) f.get(null)).key());
+                    options.add((ConfigOption<?>) f.get(null));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
             }
         }
+        return options;
+    }
+
+    /** The keys of every option above. */
+    public static java.util.Set<String> keys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        all().forEach(option -> keys.add(option.key()));
         return keys;
     }
 

@@ -1,35 +1,42 @@
 package dev.hark.job;
 
+import dev.hark.job.detect.DetectionSettings;
+import dev.hark.job.features.WindowSettings;
+import dev.hark.job.inference.InferenceSettings;
+import dev.hark.job.inference.ModelMirror;
+import dev.hark.job.ingest.IngestSettings;
+import dev.hark.job.order.OrderSettings;
 import dev.hark.model.ModelContract;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 
-/** The pipeline's settings, validated, with the model contract they were checked against. */
+/**
+ * The job's settings, validated against the served model's contract: one record per stage, each taken by the
+ * operator of that stage. Building them reads the model's contract where it lies (a local folder or a file-system
+ * URI), nothing more.
+ */
 public record JobSettings(
-        String modelDir,
         ModelContract contract,
-        int hopFrames,
-        long maxOutOfOrderMillis,
-        long sourceIdleMillis,
-        long streamIdleMillis,
-        int topK,
-        int intraOpThreads,
-        int batchSize,
-        long batchMaxDelayMillis,
-        long modelPollMillis,
-        long detectionQuietMillis,
-        int maxChunkBytes) implements Serializable {
+        IngestSettings ingest,
+        OrderSettings order,
+        WindowSettings windows,
+        InferenceSettings inference,
+        DetectionSettings detections) implements Serializable {
 
     public static JobSettings from(ReadableConfig config) throws IOException {
-        if (config instanceof org.apache.flink.configuration.Configuration c) {
+        if (config instanceof Configuration c) {
             HarkOptions.requireKnownKeys(c.keySet());
         }
-        String modelDir = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
+        String location = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
                 "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
-        ModelContract contract = ModelContract.read(dev.hark.model.ModelRoot.resolve(
-                dev.hark.job.inference.ModelMirror.localView(modelDir)));
+        if (!ModelMirror.isUri(location)) {
+            location = Path.of(location).toAbsolutePath().toString();
+        }
+        ModelContract contract = ModelMirror.readContract(location);
         long hopMillis = config.get(HarkOptions.WINDOW_HOP).toMillis();
         int hopFrames = (int) Math.round(hopMillis / 1000.0 * contract.features().sampleRate()
                 / contract.features().hopLength());
@@ -50,18 +57,19 @@ public record JobSettings(
         if (maxOutOfOrder < 0) {
             throw new IllegalArgumentException(HarkOptions.MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
         }
-        String location = dev.hark.job.inference.ModelMirror.isUri(modelDir)
-                ? modelDir : Path.of(modelDir).toAbsolutePath().toString();
-        return new JobSettings(location, contract, hopFrames, maxOutOfOrder,
-                config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(),
-                config.get(HarkOptions.STREAM_IDLE_TIMEOUT).toMillis(),
-                topK == 0 ? contract.labels().size() : topK,
-                config.get(HarkOptions.INTRA_OP_THREADS), positive(config, HarkOptions.BATCH_SIZE),
-                config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(), config.get(HarkOptions.MODEL_POLL_INTERVAL).toMillis(),
-                config.get(HarkOptions.DETECTION_QUIET).toMillis(), config.get(HarkOptions.MAX_CHUNK_BYTES));
+        long streamIdle = config.get(HarkOptions.STREAM_IDLE_TIMEOUT).toMillis();
+        return new JobSettings(contract,
+                new IngestSettings(contract.features().sampleRate(), positive(config, HarkOptions.MAX_CHUNK_BYTES)),
+                new OrderSettings(maxOutOfOrder, config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(), streamIdle),
+                WindowSettings.of(contract, hopFrames, streamIdle),
+                new InferenceSettings(location, contract, topK == 0 ? contract.labels().size() : topK,
+                        config.get(HarkOptions.INTRA_OP_THREADS), positive(config, HarkOptions.BATCH_SIZE),
+                        config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(),
+                        config.get(HarkOptions.MODEL_POLL_INTERVAL).toMillis()),
+                DetectionSettings.of(contract, config.get(HarkOptions.DETECTION_QUIET).toMillis()));
     }
 
-    private static int positive(ReadableConfig config, org.apache.flink.configuration.ConfigOption<Integer> option) {
+    private static int positive(ReadableConfig config, ConfigOption<Integer> option) {
         int value = config.get(option);
         if (value < 1) {
             throw new IllegalArgumentException(option.key() + " must be at least 1, got " + value);

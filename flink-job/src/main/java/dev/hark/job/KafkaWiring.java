@@ -1,9 +1,5 @@
 package dev.hark.job;
 
-import dev.hark.avro.DeadLetter;
-import dev.hark.avro.Detection;
-import dev.hark.avro.Prediction;
-import dev.hark.avro.wire.WireFormat;
 import dev.hark.job.ingest.RawRecord;
 import dev.hark.job.ingest.RawRecordDeserializer;
 import dev.hark.job.sink.AvroRecordSerializer;
@@ -15,7 +11,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** Kafka source and sinks of the job, built from {@link HarkOptions}. */
+/** Kafka sources and sinks of the job, built from {@link HarkOptions}. */
 public final class KafkaWiring {
     private KafkaWiring() {
     }
@@ -64,36 +60,18 @@ public final class KafkaWiring {
         return builder.build();
     }
 
-    public static KafkaSink<Prediction> predictionSink(ReadableConfig config) {
-        return KafkaSink.<Prediction>builder()
+    /**
+     * A sink of Avro records (single-object encoding) to {@code topic}, keyed by {@code key}, with the job's delivery
+     * guarantee; {@code role} names it in the sink's transactional ids, so each output has its own.
+     */
+    public static <T> KafkaSink<T> sink(ReadableConfig config, String topic, String role,
+                                        AvroRecordSerializer.Extractor<T, String> key,
+                                        AvroRecordSerializer.Extractor<T, byte[]> encoder) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers(config))
-                .setRecordSerializer(new AvroRecordSerializer<>(config.get(HarkOptions.PREDICTIONS_TOPIC),
-                        Prediction::getStreamId, p -> WireFormat.encode(p, Prediction.getEncoder())))
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, key, encoder))
                 .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
-                .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-predictions")
-                .setKafkaProducerConfig(producerProperties(config))
-                .build();
-    }
-
-    public static KafkaSink<DeadLetter> deadLetterSink(ReadableConfig config) {
-        return KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(bootstrapServers(config))
-                .setRecordSerializer(new AvroRecordSerializer<>(config.get(HarkOptions.DEAD_LETTER_TOPIC),
-                        d -> d.getSourceTopic() + "-" + d.getSourcePartition(),
-                        d -> WireFormat.encode(d, DeadLetter.getEncoder())))
-                .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
-                .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-dead-letters")
-                .setKafkaProducerConfig(producerProperties(config))
-                .build();
-    }
-
-    public static KafkaSink<Detection> detectionSink(ReadableConfig config, String topic) {
-        return KafkaSink.<Detection>builder()
-                .setBootstrapServers(bootstrapServers(config))
-                .setRecordSerializer(new AvroRecordSerializer<>(topic, Detection::getStreamId,
-                        d -> WireFormat.encode(d, Detection.getEncoder())))
-                .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
-                .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-detections")
+                .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-" + role)
                 .setKafkaProducerConfig(producerProperties(config))
                 .build();
     }

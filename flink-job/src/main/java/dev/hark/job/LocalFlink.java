@@ -8,9 +8,6 @@ import org.apache.flink.configuration.TaskManagerOptions;
 
 /** Settings for an in-process Flink (demo, tests) that listens on 127.0.0.1 only. */
 public final class LocalFlink {
-    /** Upper bound on rescaling: fixes the key-group count so state can be restored at other parallelisms. */
-    public static final int MAX_PARALLELISM = 128;
-
     private LocalFlink() {
     }
 
@@ -23,7 +20,7 @@ public final class LocalFlink {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
+        conf.set(PipelineOptions.MAX_PARALLELISM, HarkJob.DEFAULT_MAX_PARALLELISM);
         return conf;
     }
 }

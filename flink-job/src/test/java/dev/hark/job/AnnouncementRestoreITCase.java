@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.hark.avro.Prediction;
-import dev.hark.avro.wire.WireFormat;
-import dev.hark.client.ChunkProducer;
-import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.ingest.RawRecord;
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.LoopbackMiniCluster;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
+import dev.hark.job.testing.TopicReader;
+import dev.hark.model.ModelVersions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +23,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,25 +65,19 @@ class AnnouncementRestoreITCase {
         TestJobs.checkpointedWithBoundedRestarts(env, 200);
         DataStream<RawRecord> audio = HarkJob.audioStream(env, KafkaWiring.audioSource(conf))
                 .map(new FailWhenArmed()).uid("fail-when-armed");
-        DataStream<RawRecord> control = HarkJob.modelControlStream(env, KafkaWiring.modelControlSource(conf, controlTopic));
-        HarkPipeline.build(audio, control, JobSettings.from(conf))
-                .sinkTo(KafkaWiring.predictionSink(conf), KafkaWiring.deadLetterSink(conf), null);
+        HarkJob.kafka(env, conf).audio(audio).build(); // the control topic as the options say
         JobClient job = env.executeAsync("announcement restore");
 
-        DemoStreams.Loaded sample = DemoStreams.loadBundled().get(0);
-        List<Prediction> seen = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers());
-             KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            consumer.subscribe(List.of("restore-predictions"));
-            ChunkProducer.sendAll(producer, "restore-audio", ChunkProducer.chunks("before", sample.audio().samples(), 16000, 1600, 0));
-            awaitStream(consumer, seen, "before", 10);
-            producer.send(new ProducerRecord<>(controlTopic, TestJobs.announcement(three.toString(), "3")));
-            producer.flush();
+        DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
+        List<Prediction> seen;
+        try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "restore-predictions")) {
+            TestAudio.send(KAFKA.bootstrapServers(), "restore-audio", TestAudio.chunks("before", sample.audio().samples(), 16000, 1600, 0));
+            awaitStream(reader, "before", 10);
+            TestAudio.sendRaw(KAFKA.bootstrapServers(), controlTopic, null, TestJobs.announcement(three.toString(), "3"));
             // The control source commits its offsets when a checkpoint completes. Once the announcement's offset is
             // committed, a completed checkpoint holds the source past it and, barriers being aligned, the inference
             // operators' state with it: after a restore only that state can bring the announced model back.
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                    java.util.Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            try (org.apache.kafka.clients.admin.Admin admin = KAFKA.admin()) {
                 long deadline = System.currentTimeMillis() + 60_000;
                 while (committed(admin, "hark-model-control") < 1 && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);
@@ -93,8 +85,8 @@ class AnnouncementRestoreITCase {
                 assertEquals(1, committed(admin, "hark-model-control"), "the announcement is behind a checkpoint");
             }
             FAIL_NEXT.set(true);
-            ChunkProducer.sendAll(producer, "restore-audio", ChunkProducer.chunks("after", sample.audio().samples(), 16000, 1600, 40_000));
-            awaitStream(consumer, seen, "after", 10);
+            TestAudio.send(KAFKA.bootstrapServers(), "restore-audio", TestAudio.chunks("after", sample.audio().samples(), 16000, 1600, 40_000));
+            seen = awaitStream(reader, "after", 10);
         } finally {
             job.cancel().get();
         }
@@ -111,15 +103,10 @@ class AnnouncementRestoreITCase {
                 .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
     }
 
-    /** Reads predictions until {@code count} of streams whose id starts with {@code prefix} have arrived. */
-    private static void awaitStream(KafkaConsumer<byte[], byte[]> consumer, List<Prediction> into, String prefix, int count)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (into.stream().filter(p -> p.getStreamId().startsWith(prefix)).count() < count
-                && System.currentTimeMillis() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                into.add(WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction"));
-            }
-        }
+    /** Reads until {@code count} predictions of streams whose id starts with {@code prefix} have arrived; returns all. */
+    private static List<Prediction> awaitStream(TopicReader reader, String prefix, int count) {
+        return reader.until(r -> r.values("restore-predictions", Prediction.getDecoder()).stream()
+                        .filter(p -> p.getStreamId().startsWith(prefix)).count() >= count, Duration.ofSeconds(90))
+                .values("restore-predictions", Prediction.getDecoder());
     }
 }

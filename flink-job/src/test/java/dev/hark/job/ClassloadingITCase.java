@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.avro.Prediction;
-import dev.hark.avro.wire.WireFormat;
-import dev.hark.client.ChunkProducer;
-import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TopicReader;
 import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelVersions;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -25,9 +25,6 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -107,11 +104,9 @@ class ClassloadingITCase {
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         KAFKA.createTopic("cl-audio", 1);
         KAFKA.createTopic("cl-dead", 1);
-        DemoStreams.Loaded sample = DemoStreams.loadBundled().get(0);
+        DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
         float[] three = java.util.Arrays.copyOf(sample.audio().samples(), 3 * 16000);
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
-            ChunkProducer.sendAll(producer, "cl-audio", ChunkProducer.chunks("cl", three, 16000, 1600, 0));
-        }
+        TestAudio.send(KAFKA.bootstrapServers(), "cl-audio", TestAudio.chunks("cl", three, 16000, 1600, 0));
         List<URL> classpath = jobClasspath();
         List<List<String>> labelsPerJob = new ArrayList<>();
         // Notes each class loader that loads TensorFlow (weakly), to check afterwards which can be collected.
@@ -180,15 +175,10 @@ class ClassloadingITCase {
     }
 
     private static List<String> topLabels(String topic, int count) throws Exception {
-        List<String> labels = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (labels.size() < count && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    labels.add(WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction").getTop().get(0).getLabel());
-                }
-            }
+        List<String> labels;
+        try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), topic)) {
+            labels = reader.untilCount(topic, count, Duration.ofSeconds(30)).values(topic, Prediction.getDecoder())
+                    .stream().map(p -> p.getTop().get(0).getLabel()).toList();
         }
         assertEquals(count, labels.size(), "predictions on " + topic);
         return labels;

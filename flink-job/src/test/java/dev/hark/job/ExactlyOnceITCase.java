@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.avro.Prediction;
-import dev.hark.avro.wire.WireFormat;
-import dev.hark.client.ChunkProducer;
-import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.ingest.RawRecord;
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.LoopbackMiniCluster;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
+import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelContract;
 import dev.hark.audio.SlidingWindows;
 import java.time.Duration;
@@ -24,9 +25,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -68,13 +66,11 @@ class ExactlyOnceITCase {
         Configuration conf = TestJobs.configuration(KAFKA, "eo", 2);
         conf.set(HarkOptions.BOUNDED, true);
         conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
-        List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
+        List<DemoStreams.Loaded> streams = TestAudio.demoStreams();
         long start = 1_760_000_000_000L;
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
-            for (DemoStreams.Loaded s : streams) {
-                ChunkProducer.sendAll(producer, "eo-audio", ChunkProducer.chunks(s.stream().id(), s.audio().samples(),
-                        s.audio().sampleRate(), 1600, start));
-            }
+        for (DemoStreams.Loaded s : streams) {
+            TestAudio.send(KAFKA.bootstrapServers(), "eo-audio", TestAudio.chunks(s.stream().id(), s.audio().samples(),
+                    s.audio().sampleRate(), 1600, start));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -82,12 +78,13 @@ class ExactlyOnceITCase {
         JobSettings settings = JobSettings.from(conf);
         DataStream<RawRecord> raw = HarkJob.audioStream(env, KafkaWiring.audioSource(conf))
                 .map(new FailOnce(80)).uid("fail-once").name("Fail once");
-        HarkPipeline.build(raw, settings).sinkTo(KafkaWiring.predictionSink(conf), KafkaWiring.deadLetterSink(conf), null);
+        HarkJob.kafka(env, conf).audio(raw).build();
         env.execute("exactly-once under failure");
         assertTrue(FAILED.get(), "the injected failure happened");
 
         ModelContract contract = settings.contract();
-        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), settings.hopFrames(), contract.features().nMels());
+        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), settings.windows().hopFrames(),
+                contract.features().nMels());
         Set<String> expected = new HashSet<>();
         for (DemoStreams.Loaded s : streams) {
             int n = windows.windowCount(contract.features().frameCount(s.audio().samples().length));
@@ -95,20 +92,12 @@ class ExactlyOnceITCase {
                 expected.add(s.stream().id() + "#" + i);
             }
         }
-        List<String> seen = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            consumer.subscribe(List.of("eo-predictions"));
-            long deadline = System.currentTimeMillis() + 60_000;
-            long quietUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    Prediction p = WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction");
-                    seen.add(p.getStreamId() + "#" + p.getWindowIndex());
-                }
-                if (seen.size() >= expected.size() && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.currentTimeMillis() + 3000; // duplicates would show up now
-                }
-            }
+        List<String> seen;
+        try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "eo-predictions")) {
+            seen = reader.untilCount("eo-predictions", expected.size(), Duration.ofSeconds(60))
+                    .andFor(Duration.ofSeconds(3)) // duplicates would show up now
+                    .values("eo-predictions", Prediction.getDecoder()).stream()
+                    .map(p -> p.getStreamId() + "#" + p.getWindowIndex()).toList();
         }
         assertEquals(expected.size(), seen.size(), "no window lost or duplicated");
         assertEquals(expected, new HashSet<>(seen));

@@ -11,14 +11,17 @@ import dev.hark.avro.SampleEncoding;
 import dev.hark.audio.FeatureStream;
 import dev.hark.audio.Resampler;
 import dev.hark.audio.SlidingWindows;
-import dev.hark.avro.wire.WireFormat;
-import dev.hark.client.ChunkProducer;
-import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
 import dev.hark.data.StreamComposer;
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.job.detect.Debouncer;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.LoopbackMiniCluster;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelContract;
+import dev.hark.model.ModelVersions;
 import java.nio.ByteBuffer;
+import dev.hark.avro.wire.WireFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +35,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -77,20 +78,29 @@ class HarkJobITCase {
 
     /** Interleaved stereo float chunks of 100 ms at 44.1 kHz (left = the signal, right = half of it). */
     static List<AudioChunk> stereoFloatChunks(String id, float[] mono, long startMillis) {
-        List<AudioChunk> chunks = new ArrayList<>();
-        int per = 4410;
-        for (int from = 0, seq = 0; from < mono.length; from += per, seq++) {
-            int n = Math.min(per, mono.length - from);
-            ByteBuffer bytes = ByteBuffer.allocate(n * 2 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < n; i++) {
-                bytes.putFloat(mono[from + i] * 4 / 3f).putFloat(mono[from + i] * 2 / 3f); // mean = the signal
-            }
-            chunks.add(AudioChunk.newBuilder().setStreamId(id).setSequence(seq)
-                    .setEventTime(Instant.ofEpochMilli(startMillis + from * 1000L / 44100)).setSampleRate(44100)
-                    .setChannels(2).setEncoding(SampleEncoding.FLOAT32LE).setSamples(ByteBuffer.wrap(bytes.array()))
-                    .build());
+        ByteBuffer bytes = ByteBuffer.allocate(mono.length * 2 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float sample : mono) {
+            bytes.putFloat(sample * 4 / 3f).putFloat(sample * 2 / 3f); // mean = the signal
         }
-        return chunks;
+        return dev.hark.avro.wire.AudioChunks.split(id, bytes.array(), SampleEncoding.FLOAT32LE, 2, 44100, 4410, startMillis);
+    }
+
+    /** The detections that the job's predictions make, debounced stream by stream in window order, without Flink. */
+    static List<String> offlineDetections(List<Prediction> predictions, ModelContract contract) {
+        Debouncer debouncer = new Debouncer(contract.thresholdsByLabel(), java.util.Set.copyOf(contract.backgroundLabels()));
+        Map<String, Debouncer.Run> runs = new HashMap<>();
+        List<String> detections = new ArrayList<>();
+        predictions.stream().sorted(java.util.Comparator.comparing(Prediction::getStreamId)
+                        .thenComparing(Prediction::getWindowIndex))
+                .forEach(p -> debouncer.next(runs.computeIfAbsent(p.getStreamId(), id -> new Debouncer.Run()), p)
+                        .ifPresent(d -> detections.add(describe(d))));
+        runs.values().forEach(run -> debouncer.finish(run).ifPresent(d -> detections.add(describe(d))));
+        return detections.stream().sorted().toList();
+    }
+
+    static String describe(dev.hark.avro.Detection d) {
+        return d.getStreamId() + " " + d.getLabel() + " " + d.getStart().toEpochMilli() + "-" + d.getEnd().toEpochMilli()
+                + " " + d.getScore();
     }
 
     @RegisterExtension
@@ -105,33 +115,32 @@ class HarkJobITCase {
         KAFKA.createTopic("predictions", 2);
         KAFKA.createTopic("dead-letters", 1);
         KAFKA.createTopic("detections", 1);
-        List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
+        List<DemoStreams.Loaded> streams = TestAudio.demoStreams();
         ModelContract contract = ModelContract.read(MODEL);
         DemoStreams.Loaded first = streams.get(0);
         float[] atCdRate = new Resampler(16000, 44100).resample(first.audio().samples());
         long start = 1_750_000_000_000L;
         int hopMillis = 1000;
 
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = TestAudio.producer(KAFKA.bootstrapServers())) {
             int chunkSamples = 1300; // not a multiple of the hop: frames straddle chunks
             for (DemoStreams.Loaded s : streams) {
-                List<AudioChunk> chunks = new ArrayList<>(ChunkProducer.chunks(s.stream().id(), s.audio().samples(),
+                List<AudioChunk> chunks = new ArrayList<>(TestAudio.chunks(s.stream().id(), s.audio().samples(),
                         s.audio().sampleRate(), chunkSamples, start));
                 Collections.swap(chunks, 3, 4);          // out of order in transit
                 Collections.swap(chunks, 20, 22);
                 chunks.add(10, chunks.get(7));           // a duplicate
-                ChunkProducer.sendAll(producer, "audio", chunks);
+                chunks.forEach(chunk -> producer.send(TestAudio.record("audio", chunk)));
             }
             producer.send(new ProducerRecord<>("audio", "junk".getBytes(), "not avro at all".getBytes()));
-            producer.send(ChunkProducer.record("audio", AudioChunk.newBuilder().setStreamId("odd-rate").setSequence(0)
+            producer.send(TestAudio.record("audio", AudioChunk.newBuilder().setStreamId("odd-rate").setSequence(0)
                     .setEventTime(Instant.ofEpochMilli(start)).setSampleRate(44099).setChannels(2)
                     .setEncoding(SampleEncoding.PCM_S16LE).setSamples(ByteBuffer.wrap(new byte[400])).build()));
             // The first stream again, as a 44.1 kHz stereo float recording: the job resamples and downmixes it.
             List<AudioChunk> cd = stereoFloatChunks(RESAMPLED_ID, atCdRate, start);
-            ChunkProducer.sendAll(producer, "audio", cd);
+            cd.forEach(chunk -> producer.send(TestAudio.record("audio", chunk)));
             // ... and ends it explicitly: the job scores the resampler's tail and frees the stream.
-            producer.send(ChunkProducer.record("audio", AudioChunk.newBuilder(cd.get(cd.size() - 1))
-                    .setSequence(cd.size()).setSamples(ByteBuffer.allocate(0)).setEndOfStream(true).build()));
+            producer.send(TestAudio.record("audio", dev.hark.avro.wire.AudioChunks.endOf(cd.get(cd.size() - 1))));
             producer.flush();
         }
 
@@ -166,29 +175,20 @@ class HarkJobITCase {
         expected.put(RESAMPLED_ID, windows.windowCount(resampledFrames));
         total += expected.get(RESAMPLED_ID);
         assertEquals(expected.get(first.stream().id()), expected.get(RESAMPLED_ID), "resampling keeps every window");
-        List<Prediction> predictions = new ArrayList<>();
-        List<DeadLetter> deadLetters = new ArrayList<>();
-        List<dev.hark.avro.Detection> detections = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            consumer.subscribe(List.of("predictions", "dead-letters", "detections"));
-            long deadline = System.currentTimeMillis() + 60_000;
-            long quietUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    if (r.topic().equals("predictions")) {
-                        Prediction p = WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction");
-                        assertEquals(p.getStreamId(), new String(r.key()), "predictions are keyed by stream");
-                        predictions.add(p);
-                    } else if (r.topic().equals("detections")) {
-                        detections.add(WireFormat.decode(r.value(), dev.hark.avro.Detection.getDecoder(), "Detection"));
-                    } else {
-                        deadLetters.add(WireFormat.decode(r.value(), DeadLetter.getDecoder(), "DeadLetter"));
-                    }
-                }
-                if (predictions.size() >= total && deadLetters.size() >= 2 && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.currentTimeMillis() + 2000; // and nothing more should come
-                }
+        List<Prediction> predictions;
+        List<DeadLetter> deadLetters;
+        List<dev.hark.avro.Detection> detections;
+        try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "predictions", "dead-letters", "detections")) {
+            int wanted = total;
+            reader.until(r -> r.count("predictions") >= wanted && r.count("dead-letters") >= 2, Duration.ofSeconds(60))
+                    .andFor(Duration.ofSeconds(2)); // and nothing more should come
+            for (var r : reader.records("predictions")) {
+                assertEquals(WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction").getStreamId(),
+                        new String(r.key()), "predictions are keyed by stream");
             }
+            predictions = reader.values("predictions", Prediction.getDecoder());
+            deadLetters = reader.values("dead-letters", DeadLetter.getDecoder());
+            detections = reader.values("detections", dev.hark.avro.Detection.getDecoder());
         }
 
         assertEquals(total, predictions.size(), "exactly one prediction per window");
@@ -244,6 +244,9 @@ class HarkJobITCase {
             heardTotal += heard.size();
         }
         System.out.printf("%d of %d spoken keywords detected%n", heardTotal, spokenTotal);
+        assertEquals(offlineDetections(predictions, contract), detections.stream().map(HarkJobITCase::describe).sorted().toList(),
+                "the job's detections are those of its predictions, debounced in window order: none was cut short"
+                        + " because a prediction came behind event time");
         assertTrue(heardTotal >= 0.8 * spokenTotal, heardTotal + " of " + spokenTotal + " keywords detected");
         // Voices held out of training, clearly spoken: the model gets at least 9 in 10 windows right.
         assertTrue(right >= 0.9 * total, right + " of " + total + " windows classified as spoken");

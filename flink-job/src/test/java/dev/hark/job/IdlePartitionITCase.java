@@ -4,20 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.Prediction;
-import dev.hark.avro.wire.WireFormat;
-import dev.hark.client.ChunkProducer;
-import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.LoopbackMiniCluster;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
+import dev.hark.job.testing.TopicReader;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -42,26 +40,21 @@ class IdlePartitionITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         JobClient job = HarkJob.start(env, conf);
-        DemoStreams.Loaded sample = DemoStreams.loadBundled().get(0);
+        DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
         float[] sixSeconds = java.util.Arrays.copyOf(sample.audio().samples(), 6 * 16000);
-        List<Prediction> predictions = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers());
-             KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            for (AudioChunk chunk : ChunkProducer.chunks("gappy", sixSeconds, 16000, 1600, 1_760_000_000_000L)) {
+        List<Prediction> predictions;
+        try (KafkaProducer<byte[], byte[]> producer = TestAudio.producer(KAFKA.bootstrapServers());
+             TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "idle-predictions")) {
+            for (AudioChunk chunk : TestAudio.chunks("gappy", sixSeconds, 16000, 1600, 1_760_000_000_000L)) {
                 if (chunk.getSequence() == 5) {
                     continue; // 0.5-0.6 s never arrives
                 }
-                ProducerRecord<byte[], byte[]> r = ChunkProducer.record("idle-audio", chunk);
+                ProducerRecord<byte[], byte[]> r = TestAudio.record("idle-audio", chunk);
                 producer.send(new ProducerRecord<>(r.topic(), 0, r.timestamp(), r.key(), r.value())); // partition 0 only
             }
             producer.flush();
-            consumer.subscribe(List.of("idle-predictions"));
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (predictions.size() < 8 && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    predictions.add(WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction"));
-                }
-            }
+            predictions = reader.untilCount("idle-predictions", 8, Duration.ofSeconds(60))
+                    .values("idle-predictions", Prediction.getDecoder());
         } finally {
             job.cancel().get();
         }

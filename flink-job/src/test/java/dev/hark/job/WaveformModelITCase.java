@@ -7,10 +7,13 @@ import dev.hark.audio.Resampler;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.LabelScore;
 import dev.hark.avro.Prediction;
-import dev.hark.avro.wire.WireFormat;
-import dev.hark.client.ChunkProducer;
-import dev.hark.client.KafkaClients;
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.avro.SampleEncoding;
+import dev.hark.avro.wire.AudioChunks;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.LoopbackMiniCluster;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
+import dev.hark.job.testing.TopicReader;
 import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelContract;
 import dev.hark.model.TinyModels;
@@ -24,9 +27,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,23 +55,12 @@ class WaveformModelITCase {
         conf.set(HarkOptions.MODEL_DIR, model.toString());
         conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(250));
         conf.set(HarkOptions.BOUNDED, true);
-        List<AudioChunk> chunks = new ArrayList<>();
-        int chunk = 4410;
-        for (int from = 0, seq = 0; from < audio.length; from += chunk, seq++) {
-            float[] part = Arrays.copyOfRange(audio, from, from + chunk);
-            byte[] bytes = new byte[part.length * 4];
-            ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(part);
-            chunks.add(AudioChunk.newBuilder().setStreamId("wave").setSequence(seq)
-                    .setEventTime(java.time.Instant.ofEpochMilli(1_000_000 + from * 1000L / rate)).setSampleRate(rate)
-                    .setChannels(1).setEncoding(dev.hark.avro.SampleEncoding.FLOAT32LE)
-                    .setSamples(ByteBuffer.wrap(bytes)).build());
-        }
-        AudioChunk last = chunks.get(chunks.size() - 1);
-        chunks.add(AudioChunk.newBuilder(last).setSequence(chunks.size()).setSamples(ByteBuffer.allocate(0))
-                .setEndOfStream(true).build()); // the resampler's tail is scored too
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
-            ChunkProducer.sendAll(producer, "wave-audio", chunks);
-        }
+        byte[] floats = new byte[audio.length * 4];
+        ByteBuffer.wrap(floats).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(audio);
+        List<AudioChunk> chunks = new ArrayList<>(AudioChunks.split("wave", floats, SampleEncoding.FLOAT32LE, 1, rate, 4410,
+                1_000_000));
+        chunks.add(AudioChunks.endOf(chunks.get(chunks.size() - 1))); // the resampler's tail is scored too
+        TestAudio.send(KAFKA.bootstrapServers(), "wave-audio", chunks);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         JobClient job = HarkJob.start(env, conf);
@@ -81,15 +70,10 @@ class WaveformModelITCase {
         int windowSamples = (int) contract.windowSamples();
         int hopSamples = 4000; // 250 ms at 16 kHz
         int expected = (resampled.length - windowSamples) / hopSamples + 1;
-        List<Prediction> predictions = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            consumer.subscribe(List.of("wave-predictions"));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (predictions.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    predictions.add(WireFormat.decode(r.value(), Prediction.getDecoder(), "Prediction"));
-                }
-            }
+        List<Prediction> predictions;
+        try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "wave-predictions")) {
+            predictions = reader.untilCount("wave-predictions", expected, Duration.ofSeconds(30))
+                    .values("wave-predictions", Prediction.getDecoder());
         }
         assertEquals(expected, predictions.size());
         float[] windows = new float[expected * windowSamples];

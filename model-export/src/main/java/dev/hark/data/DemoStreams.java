@@ -2,7 +2,6 @@ package dev.hark.data;
 
 import dev.hark.audio.WavFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,30 +63,28 @@ public final class DemoStreams {
         return streams;
     }
 
-    /** The streams bundled on the classpath under {@code demo/}, with their audio. */
-    public static List<Loaded> loadBundled() {
-        try (InputStream manifest = resource(MANIFEST)) {
+    /** The folder of the sample streams in the repository (`bin/hark synth --demo-streams` writes such a folder). */
+    public static final String BUNDLED_FOLDER = "examples/demo-streams";
+
+    /** The sample streams in the repository at {@code root}: {@value #BUNDLED_FOLDER}. */
+    public static List<Loaded> loadBundled(Path root) {
+        return load(root.resolve(BUNDLED_FOLDER));
+    }
+
+    /** The streams of a folder with a {@value #MANIFEST}, with their audio. */
+    public static List<Loaded> load(Path dir) {
+        try {
             List<Loaded> loaded = new ArrayList<>();
-            for (Stream s : parse(Arrays.asList(new String(manifest.readAllBytes(), StandardCharsets.UTF_8).split("\n")))) {
-                try (InputStream wav = resource(s.file())) {
-                    loaded.add(new Loaded(s, WavFile.read(new java.io.BufferedInputStream(wav), s.file())));
-                }
+            for (Stream s : parse(Files.readAllLines(dir.resolve(MANIFEST), StandardCharsets.UTF_8))) {
+                loaded.add(new Loaded(s, WavFile.read(dir.resolve(s.file()))));
             }
             return loaded;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the bundled demo streams", e);
+            throw new UncheckedIOException("could not read the demo streams in " + dir, e);
         }
     }
 
     /** A stream with its audio. */
     public record Loaded(Stream stream, WavFile.Audio audio) {
-    }
-
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = DemoStreams.class.getClassLoader().getResourceAsStream("demo/" + name);
-        if (in == null) {
-            throw new IOException("demo/" + name + " is not on the classpath");
-        }
-        return in;
     }
 }

@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * from {@code _background_noise_/}. Splits come from {@code validation_list.txt} and {@code testing_list.txt}.
  */
 public final class KeywordDataset {
-    public static final String UNKNOWN = "_unknown_";
-    public static final String SILENCE = "_silence_";
+    /** Words that are none of the labels: the model contract's background label for them. */
+    public static final String UNKNOWN = dev.hark.model.ModelContract.UNKNOWN;
+    public static final String SILENCE = dev.hark.model.ModelContract.SILENCE;
 
     public enum Split { TRAIN, VALIDATION, TEST }
 

@@ -21,6 +21,7 @@ public final class AudioClassifier implements AutoCloseable {
     private final Path modelDir;
     private final int intraOpThreads;
     private final int interOpThreads;
+    private final BundleLoader loader;
     private ModelContract contract;
     private SavedModelBundle bundle;
     private SessionFunction function;
@@ -30,33 +31,65 @@ public final class AudioClassifier implements AutoCloseable {
      * @param interOpThreads TensorFlow threads across ops (0 = TensorFlow's default)
      */
     public AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads) {
+        this(modelDir, intraOpThreads, interOpThreads, (dir, config) -> SavedModelBundle.loader(dir.toString())
+                .withTags(SavedModelBundle.DEFAULT_TAG).withConfigProto(config).load());
+    }
+
+    /** How the SavedModel is loaded; tests pass one that keeps the bundles, to check they are closed. */
+    interface BundleLoader {
+        SavedModelBundle load(Path modelDir, ConfigProto config);
+    }
+
+    AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads, BundleLoader loader) {
         this.modelDir = modelDir;
         this.intraOpThreads = intraOpThreads;
         this.interOpThreads = interOpThreads;
+        this.loader = loader;
     }
 
-    /** Reads the contract and loads the SavedModel. */
+    /** Reads the contract and loads the SavedModel; if anything fails, closes what it had opened. */
     public AudioClassifier open() throws IOException {
         if (bundle != null) {
             throw new IllegalStateException("already open");
         }
-        contract = ModelContract.read(modelDir);
+        ModelContract read = ModelContract.read(modelDir);
         if (!Files.isRegularFile(modelDir.resolve("saved_model.pb"))) {
             throw new IOException("no saved_model.pb in " + modelDir);
         }
         ConfigProto config = TensorFlowDevices.sessionConfig(intraOpThreads, interOpThreads);
-        bundle = SavedModelBundle.loader(modelDir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
-                .withConfigProto(config).load();
-        function = bundle.function(contract.signature());
+        SavedModelBundle loaded = loader.load(modelDir, config);
+        try {
+            SessionFunction served = signature(loaded, read);
+            contract = read;
+            function = served;
+            bundle = loaded;
+            return this;
+        } catch (IOException | RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+    }
+
+    /** The function the contract names, if the SavedModel has it with the contract's input and output. */
+    private static SessionFunction signature(SavedModelBundle bundle, ModelContract contract) throws IOException {
+        if (!bundle.signatures().stream().anyMatch(s -> s.key().equals(contract.signature()))) {
+            throw new IOException("the SavedModel has no signature '" + contract.signature() + "' (it has "
+                    + bundle.signatures().stream().map(org.tensorflow.Signature::key).toList() + "), but the contract names it");
+        }
+        SessionFunction function = bundle.function(contract.signature());
         var signature = function.signature();
         if (!signature.inputNames().contains(contract.inputName())
                 || !signature.outputNames().contains(contract.outputName())) {
-            close();
             throw new IOException("the SavedModel's signature '" + contract.signature() + "' has inputs "
                     + signature.inputNames() + " and outputs " + signature.outputNames() + ", but the contract names "
                     + contract.inputName() + " -> " + contract.outputName());
         }
-        return this;
+        return function;
+    }
+
+    /** Whether the model is loaded (between a successful {@link #open()} and {@link #close()}). */
+    public boolean isOpen() {
+        return bundle != null;
     }
 
     public ModelContract contract() {
@@ -116,6 +149,7 @@ public final class AudioClassifier implements AutoCloseable {
             bundle.close();
             bundle = null;
             function = null;
+            contract = null;
         }
     }
 }

@@ -29,7 +29,10 @@ import java.util.Map;
  *                     samples at features.sampleRate() in [-1, 1] (YAMNet style; the model does its own features)
  * @param outputKind   {@code SOFTMAX}: one label per window, scores sum to 1 (the default); {@code SIGMOID}:
  *                     independent scores per label (multi-label, AudioSet style), each compared to its threshold
- * @param thresholds   for SIGMOID models, the score at or above which each label counts as present (default 0.5)
+ * @param thresholds   the score at or above which each label counts as heard (default 0.5 for every label)
+ * @param backgroundLabels labels that stand for no event, such as {@value #UNKNOWN} (another word) and
+ *                     {@value #SILENCE}: scored like any other label, but never reported as a detection (default: those
+ *                     two, where the model has them)
  */
 public record ModelContract(
         String format,
@@ -45,13 +48,19 @@ public record ModelContract(
         Map<String, Double> metrics,
         InputKind inputKind,
         OutputKind outputKind,
-        List<Float> thresholds) implements java.io.Serializable {
+        List<Float> thresholds,
+        List<String> backgroundLabels) implements java.io.Serializable {
 
     /** What the model's input holds. */
     public enum InputKind { LOG_MEL, WAVEFORM }
 
     /** How the model's scores relate. */
     public enum OutputKind { SOFTMAX, SIGMOID }
+
+    /** The label of words that are none of the model's keywords. */
+    public static final String UNKNOWN = "_unknown_";
+    /** The label of windows with no speech. */
+    public static final String SILENCE = "_silence_";
 
     public static final String FILE_NAME = "hark-model.json";
     public static final String FORMAT = "hark-model/1";
@@ -81,6 +90,12 @@ public record ModelContract(
             throw new IllegalArgumentException("thresholds has " + thresholds.size() + " entries for " + labels.size() + " labels");
         }
         thresholds = List.copyOf(thresholds);
+        if (backgroundLabels == null) {
+            backgroundLabels = labels.stream().filter(l -> l.equals(UNKNOWN) || l.equals(SILENCE)).toList();
+        } else if (!labels.containsAll(backgroundLabels)) {
+            throw new IllegalArgumentException("backgroundLabels " + backgroundLabels + " are not all among the labels " + labels);
+        }
+        backgroundLabels = List.copyOf(backgroundLabels);
     }
 
     /** A single-label log-mel model: the kind {@code bin/hark train} makes. */
@@ -88,7 +103,16 @@ public record ModelContract(
                                        int windowFrames, String signature, String inputName, String outputName,
                                        Map<String, Object> training, Map<String, Double> metrics) {
         return new ModelContract(FORMAT, name, version, labels, features, windowFrames, signature, inputName, outputName,
-                training, metrics, InputKind.LOG_MEL, OutputKind.SOFTMAX, null);
+                training, metrics, InputKind.LOG_MEL, OutputKind.SOFTMAX, null, null);
+    }
+
+    /** The threshold of each label, by label. */
+    public Map<String, Float> thresholdsByLabel() {
+        Map<String, Float> byLabel = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            byLabel.put(labels.get(i), thresholds.get(i));
+        }
+        return byLabel;
     }
 
     /** Values per window in the model's input: frames x features, or samples. */
@@ -103,7 +127,17 @@ public record ModelContract(
 
     public ModelContract withMetrics(Map<String, Double> newMetrics) {
         return new ModelContract(format, name, version, labels, features, windowFrames, signature, inputName,
-                outputName, training, newMetrics, inputKind, outputKind, thresholds);
+                outputName, training, newMetrics, inputKind, outputKind, thresholds, backgroundLabels);
+    }
+
+    public ModelContract withVersion(String newVersion) {
+        return new ModelContract(format, name, newVersion, labels, features, windowFrames, signature, inputName,
+                outputName, training, metrics, inputKind, outputKind, thresholds, backgroundLabels);
+    }
+
+    public ModelContract withFeatures(FeatureSpec newFeatures) {
+        return new ModelContract(format, name, version, labels, newFeatures, windowFrames, signature, inputName,
+                outputName, training, metrics, inputKind, outputKind, thresholds, backgroundLabels);
     }
 
     /** Reads {@code dir/hark-model.json}, explaining what is missing if it cannot. */
@@ -113,10 +147,17 @@ public record ModelContract(
             throw new IOException("no model contract at " + file + ": a hark model directory holds a SavedModel"
                     + " and " + FILE_NAME + " (train one with bin/hark train)");
         }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return parse(in, file.toString());
+        }
+    }
+
+    /** Parses a contract's JSON; {@code origin} names where it came from, for the error message. */
+    public static ModelContract parse(java.io.InputStream json, String origin) throws IOException {
         try {
-            return JSON.readValue(file.toFile(), ModelContract.class);
+            return JSON.readValue(json, ModelContract.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("invalid model contract " + file + ": " + e.getMessage(), e);
+            throw new IOException("invalid model contract " + origin + ": " + e.getMessage(), e);
         }
     }
 

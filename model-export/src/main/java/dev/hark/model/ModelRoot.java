@@ -49,7 +49,7 @@ public final class ModelRoot {
     }
 
     /** Compares names part by part, digit runs as numbers: 2 < 10, 1.9 < 1.10. */
-    static int compareVersions(String a, String b) {
+    public static int compareVersions(String a, String b) {
         String[] pa = a.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
         String[] pb = b.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)");
         for (int i = 0; i < Math.min(pa.length, pb.length); i++) {

@@ -22,7 +22,7 @@ class ModelContractTest {
         FeatureSpec spec = new FeatureSpec(8000, 256, 200, 80, 32, 0, 4000, MelScale.SLANEY, MelNorm.SLANEY, 1e-5, 13);
         ModelContract contract = new ModelContract(ModelContract.FORMAT, "m", "7", List.of("a", "b"), spec, 49,
                 "serving_default", "mel", "probabilities", Map.of("clips", 10), Map.of("test_accuracy", 0.5),
-                ModelContract.InputKind.WAVEFORM, ModelContract.OutputKind.SIGMOID, List.of(0.3f, 0.7f));
+                ModelContract.InputKind.WAVEFORM, ModelContract.OutputKind.SIGMOID, List.of(0.3f, 0.7f), List.of("b"));
         contract.write(dir);
         ModelContract back = ModelContract.read(dir);
         assertEquals(contract, back);
@@ -30,6 +30,8 @@ class ModelContractTest {
         assertEquals(48L * 80 + 256, back.windowSamples());
         assertEquals(48 * 80 + 256, back.inputSize());
         assertEquals(List.of(0.3f, 0.7f), back.thresholds());
+        assertEquals(List.of("b"), back.backgroundLabels());
+        assertEquals(Map.of("a", 0.3f, "b", 0.7f), back.thresholdsByLabel());
     }
 
     @Test
@@ -43,8 +45,20 @@ class ModelContractTest {
         assertEquals(ModelContract.InputKind.LOG_MEL, c.inputKind());
         assertEquals(ModelContract.OutputKind.SOFTMAX, c.outputKind());
         assertEquals(List.of(0.5f, 0.5f, 0.5f), c.thresholds());
+        assertEquals(List.of(), c.backgroundLabels(), "none of its labels means no event");
         assertEquals(0, c.features().nMfcc());
         assertEquals(97 * 40, c.inputSize());
+    }
+
+    @Test
+    void theKeywordLabelsOfOtherWordsAndSilenceAreBackgroundByDefault() {
+        ModelContract c = ModelContract.logMel("k", "1", List.of("yes", ModelContract.UNKNOWN, "no", ModelContract.SILENCE),
+                FeatureSpec.DEFAULT, 97, "serving_default", "mel", "probabilities", Map.of(), Map.of());
+        assertEquals(List.of(ModelContract.UNKNOWN, ModelContract.SILENCE), c.backgroundLabels());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ModelContract(
+                ModelContract.FORMAT, "k", "1", List.of("yes"), FeatureSpec.DEFAULT, 97, "s", "i", "o", null, null,
+                null, null, null, List.of("no")));
+        assertTrue(e.getMessage().contains("not all among the labels"), e.getMessage());
     }
 
     @Test

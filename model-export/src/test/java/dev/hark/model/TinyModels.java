@@ -31,7 +31,7 @@ public final class TinyModels {
     public static ModelContract exportLoudnessModel(Path dir) throws Exception {
         ModelContract contract = new ModelContract(ModelContract.FORMAT, "loudness", "0", List.of("loud", "quiet"),
                 FeatureSpec.DEFAULT, WINDOW_FRAMES, Signature.DEFAULT_KEY, "audio", "scores", Map.of(), Map.of(),
-                ModelContract.InputKind.WAVEFORM, ModelContract.OutputKind.SIGMOID, List.of(0.5f, 0.6f));
+                ModelContract.InputKind.WAVEFORM, ModelContract.OutputKind.SIGMOID, List.of(0.5f, 0.6f), List.of("quiet"));
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> audio = tf.withName("audio").placeholder(TFloat32.class,

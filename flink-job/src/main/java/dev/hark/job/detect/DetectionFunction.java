@@ -2,8 +2,6 @@ package dev.hark.job.detect;
 
 import dev.hark.avro.Detection;
 import dev.hark.avro.Prediction;
-import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -14,26 +12,22 @@ import org.apache.flink.util.Collector;
 
 /**
  * Thin Flink adapter over {@link Debouncer}, keyed by stream: one detection per utterance. An utterance still open
- * when event time has passed its end by {@code quietMillis} is reported then (so also at the end of a bounded input),
+ * when event time has passed its end by the settings' quiet time is reported then (so also at the end of a bounded input),
  * and the state freed.
  */
 public final class DetectionFunction extends KeyedProcessFunction<String, Prediction, Detection> {
-    private final Map<String, Float> thresholds;
-    private final Set<String> ignored;
-    private final long quietMillis;
+    private final DetectionSettings settings;
     private transient Debouncer debouncer;
     private transient ValueState<Debouncer.Run> run;
     private transient ValueState<Long> timer;
 
-    public DetectionFunction(Map<String, Float> thresholds, Set<String> ignored, long quietMillis) {
-        this.thresholds = Map.copyOf(thresholds);
-        this.ignored = Set.copyOf(ignored);
-        this.quietMillis = quietMillis;
+    public DetectionFunction(DetectionSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        debouncer = new Debouncer(thresholds, ignored);
+        debouncer = new Debouncer(settings.thresholds(), settings.background());
         run = getRuntimeContext().getState(new ValueStateDescriptor<>("utterance", TypeInformation.of(Debouncer.Run.class)));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("quiet-timer", Types.LONG));
     }
@@ -52,7 +46,7 @@ public final class DetectionFunction extends KeyedProcessFunction<String, Predic
             return;
         }
         run.update(current);
-        long due = current.end + quietMillis;
+        long due = current.end + settings.quietMillis();
         ctx.timerService().registerEventTimeTimer(due);
         timer.update(due);
     }

@@ -36,19 +36,14 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
     private transient Counter framesOut;
     private transient Counter windowsOut;
 
-    public FeatureWindower(FeatureSpec spec, int windowFrames, int hopFrames, long idleTimeoutMillis) {
-        this(spec, ModelContract.InputKind.LOG_MEL, windowFrames, hopFrames, idleTimeoutMillis);
-    }
-
     /** Windows of {@code windowFrames} frames every {@code hopFrames}, as log-mel frames or as samples. */
-    public FeatureWindower(FeatureSpec spec, ModelContract.InputKind input, int windowFrames, int hopFrames,
-                           long idleTimeoutMillis) {
-        this.spec = spec;
-        this.waveform = input == ModelContract.InputKind.WAVEFORM;
-        this.windowFrames = windowFrames;
+    public FeatureWindower(WindowSettings settings) {
+        this.spec = settings.features();
+        this.waveform = settings.input() == ModelContract.InputKind.WAVEFORM;
+        this.windowFrames = settings.windowFrames();
         this.unitSamples = waveform ? 1 : spec.hopLength();
-        this.hopUnits = waveform ? hopFrames * spec.hopLength() : hopFrames;
-        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.hopUnits = waveform ? settings.hopFrames() * spec.hopLength() : settings.hopFrames();
+        this.idleTimeoutMillis = settings.streamIdleMillis();
     }
 
     @Override

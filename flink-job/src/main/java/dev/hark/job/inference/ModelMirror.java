@@ -32,6 +32,44 @@ public final class ModelMirror {
         }
     }
 
+    /**
+     * The contract of the model at {@code location} (of its newest version, for a model root), read where it lies:
+     * what a job needs to build its graph, without copying any model to the machine that builds it.
+     */
+    public static ModelContract readContract(String location) throws IOException {
+        if (!isUri(location)) {
+            return ModelContract.read(dev.hark.model.ModelRoot.resolve(Path.of(location)));
+        }
+        org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(URI.create(location.replace(" ", "%20")));
+        FileSystem fs = root.getFileSystem();
+        if (!fs.exists(root)) {
+            throw new IOException("model location " + location + " does not exist");
+        }
+        org.apache.flink.core.fs.Path contract = new org.apache.flink.core.fs.Path(root, ModelContract.FILE_NAME);
+        if (!fs.exists(contract)) {
+            FileStatus[] children = fs.listStatus(root);
+            contract = java.util.Arrays.stream(children == null ? new FileStatus[0] : children)
+                    .filter(FileStatus::isDir)
+                    .map(dir -> new org.apache.flink.core.fs.Path(dir.getPath(), ModelContract.FILE_NAME))
+                    .filter(file -> exists(fs, file))
+                    .max(java.util.Comparator.comparing((org.apache.flink.core.fs.Path file) -> file.getParent().getName(),
+                            dev.hark.model.ModelRoot::compareVersions))
+                    .orElseThrow(() -> new IOException(location + " is neither a model folder (no " + ModelContract.FILE_NAME
+                            + ") nor a model root with version folders that hold one"));
+        }
+        try (InputStream in = fs.open(contract)) {
+            return ModelContract.parse(in, contract.toString());
+        }
+    }
+
+    private static boolean exists(FileSystem fs, org.apache.flink.core.fs.Path file) {
+        try {
+            return fs.exists(file);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The local folder to read {@code location} from, after syncing it if it is remote. */
     public static synchronized Path localView(String location) throws IOException {
         if (!isUri(location)) {

@@ -2,19 +2,17 @@ package dev.hark.job.ingest;
 
 /** Thin Flink adapter over {@link ChunkDecoding}: good chunks go on, bad records go to dead letters. */
 public final class ChunkDecoder extends DeadLetteringDecoder<AudioChunkEvent> {
-    private final int modelSampleRate;
-    private final int maxValueBytes;
+    private final IngestSettings settings;
     private transient ChunkDecoding decoding;
 
-    public ChunkDecoder(int modelSampleRate, int maxValueBytes) {
+    public ChunkDecoder(IngestSettings settings) {
         super("chunksIn");
-        this.modelSampleRate = modelSampleRate;
-        this.maxValueBytes = maxValueBytes;
+        this.settings = settings;
     }
 
     @Override
     protected void openDecoding() {
-        decoding = new ChunkDecoding(modelSampleRate, maxValueBytes);
+        decoding = new ChunkDecoding(settings.modelSampleRate(), settings.maxChunkBytes());
     }
 
     @Override

@@ -38,9 +38,9 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
     private transient Counter gapsSkipped;
     private transient Counter idleStreamsCleared;
 
-    public ChunkSequencer(long maxOutOfOrderMillis, long idleTimeoutMillis) {
-        this.maxOutOfOrderMillis = maxOutOfOrderMillis;
-        this.idleTimeoutMillis = idleTimeoutMillis;
+    public ChunkSequencer(OrderSettings settings) {
+        this.maxOutOfOrderMillis = settings.maxOutOfOrderMillis();
+        this.idleTimeoutMillis = settings.streamIdleMillis();
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.hark.audio.FeatureSpec;
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.job.ingest.AudioChunkEvent;
+import dev.hark.model.ModelContract;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -47,7 +48,7 @@ class FeatureWindowerTest {
         int frames = offline.length / spec.nMels();
 
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     harness(new FeatureWindower(spec, windowFrames, hopFrames, 60_000))) {
+                     harness(new FeatureWindower(new WindowSettings(spec, ModelContract.InputKind.LOG_MEL, windowFrames, hopFrames, 60_000)))) {
             send(harness, signal, 16000, 1700, 50_000);
             List<FeatureWindow> windows = harness.extractOutputValues();
             assertEquals((frames - windowFrames) / hopFrames + 1, windows.size());
@@ -80,7 +81,7 @@ class FeatureWindowerTest {
         int windowSamples = (int) spec.samplesForFrames(windowFrames);
         int hopSamples = hopFrames * spec.hopLength();
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness = harness(
-                new FeatureWindower(spec, dev.hark.model.ModelContract.InputKind.WAVEFORM, windowFrames, hopFrames, 60_000))) {
+                new FeatureWindower(new WindowSettings(spec, ModelContract.InputKind.WAVEFORM, windowFrames, hopFrames, 60_000)))) {
             int seq = send(harness, signal, 44100, 4410, 50_000);
             AudioChunkEvent end = new AudioChunkEvent("s", seq, 53_000, 44100, new float[0]);
             end.endOfStream = true; // the resampler's tail too
@@ -103,7 +104,7 @@ class FeatureWindowerTest {
     void flagsExactlyTheWindowsThatOverlapGapFilledSilence() throws Exception {
         FeatureSpec spec = FeatureSpec.DEFAULT;
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     harness(new FeatureWindower(spec, 97, 100, 60_000))) {
+                     harness(new FeatureWindower(new WindowSettings(spec, ModelContract.InputKind.LOG_MEL, 97, 100, 60_000)))) {
             float[] second = new float[16000];
             java.util.Arrays.fill(second, 0.01f);
             harness.processElement(new AudioChunkEvent("s", 0, 0, 16000, second), 0);
@@ -130,7 +131,7 @@ class FeatureWindowerTest {
         float[] whole = new dev.hark.audio.FeatureStream(spec).extractAll(signal, 48_000);
         int frames = whole.length / spec.nMels();
         try (KeyedOneInputStreamOperatorTestHarness<String, AudioChunkEvent, FeatureWindow> harness =
-                     harness(new FeatureWindower(spec, 97, 50, 60_000))) {
+                     harness(new FeatureWindower(new WindowSettings(spec, ModelContract.InputKind.LOG_MEL, 97, 50, 60_000)))) {
             int seq = 0;
             for (int from = 0; from < signal.length; from += 4800, seq++) {
                 harness.processElement(new AudioChunkEvent("s", seq, 1000 + from / 48, 48_000,

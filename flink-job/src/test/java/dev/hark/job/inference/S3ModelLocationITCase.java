@@ -6,9 +6,9 @@ import dev.hark.audio.LogMelExtractor;
 import dev.hark.avro.Prediction;
 import dev.hark.job.HarkOptions;
 import dev.hark.job.JobSettings;
-import dev.hark.job.ModelVersions;
 import dev.hark.job.features.FeatureWindow;
 import dev.hark.model.ModelContract;
+import dev.hark.model.ModelVersions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ class S3ModelLocationITCase {
         ModelContract contract = JobSettings.from(conf).contract();
         assertEquals("1", contract.version(), "the job's settings read the contract from S3");
         try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = new OneInputStreamOperatorTestHarness<>(
-                new BatchInferenceOperator(root, contract, 12, 1, 1, 0, 1000))) {
+                new BatchInferenceOperator(BatchInferenceOperatorTest.settings(root, contract, 1, 0, 1000)))) {
             h.setProcessingTime(0);
             h.open();
             h.processElement(window(0, contract), 1);

@@ -18,7 +18,7 @@ class ChunkSequencerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ChunkSequencer(MAX_OUT_OF_ORDER, IDLE),
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new ChunkSequencer(new OrderSettings(MAX_OUT_OF_ORDER, 0, IDLE)),
                 c -> c.streamId, Types.STRING);
     }
 

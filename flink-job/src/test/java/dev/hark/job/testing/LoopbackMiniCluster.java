@@ -1,14 +1,16 @@
-package dev.hark.job;
+package dev.hark.job.testing;
+
+import dev.hark.job.LocalFlink;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** The Flink MiniCluster of the integration tests: one TaskManager with two slots, listening on 127.0.0.1 only. */
-final class LoopbackMiniCluster {
+public final class LoopbackMiniCluster {
     private LoopbackMiniCluster() {
     }
 
-    static MiniClusterExtension create() {
+    public static MiniClusterExtension create() {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(LocalFlink.loopbackConfiguration())
                 .setNumberTaskManagers(1)

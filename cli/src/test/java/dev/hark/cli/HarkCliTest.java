@@ -91,7 +91,7 @@ class HarkCliTest {
         // The bundled demo audio, cut into one-second clips in Speech Commands layout.
         Path data = dir.resolve("data");
         java.util.Random random = new java.util.Random(1);
-        for (dev.hark.data.DemoStreams.Loaded s : dev.hark.data.DemoStreams.loadBundled()) {
+        for (dev.hark.data.DemoStreams.Loaded s : dev.hark.job.testing.TestAudio.demoStreams()) {
             float[] x = s.audio().samples();
             for (int i = 0; i < s.stream().slots().size(); i++) {
                 String slot = s.stream().slots().get(i);
@@ -129,7 +129,7 @@ class HarkCliTest {
                 "  model.dir: /no/such/model/from/yaml",
                 "hark.topic.audio: from-yaml",
                 ""));
-        org.apache.flink.configuration.Configuration conf = ConfigFiles.load(yaml);
+        org.apache.flink.configuration.Configuration conf = dev.hark.job.YamlConfig.load(yaml);
         assertEquals("127.0.0.1:1", conf.get(dev.hark.job.HarkOptions.BOOTSTRAP_SERVERS));
         assertEquals("from-yaml", conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC));
         assertEquals("SASL_SSL", dev.hark.job.KafkaWiring.kafkaProperties(conf).getProperty("security.protocol"));

@@ -1,7 +1,8 @@
-package dev.hark.cli;
+package dev.hark.job;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -9,21 +10,22 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.YamlParserUtils;
 
 /** Reads a YAML options file (Flink's config.yaml style: nested maps or flat dotted keys) into a Configuration. */
-final class ConfigFiles {
-    private ConfigFiles() {
+public final class YamlConfig {
+    private YamlConfig() {
     }
 
-    static Configuration load(Path file) {
+    /** The options in {@code file}; a file that is missing or not YAML is refused, saying which. */
+    public static Configuration load(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new HarkCli.UserError("--config " + file + " is not a file");
+            throw new IllegalArgumentException("--config " + file + " is not a file");
         }
         Map<String, Object> yaml;
         try {
             yaml = YamlParserUtils.loadYamlFile(file.toFile());
         } catch (Exception e) {
-            throw new HarkCli.UserError("--config " + file + " is not valid YAML: " + e.getMessage());
+            throw new IllegalArgumentException("--config " + file + " is not valid YAML: " + e.getMessage());
         }
-        Map<String, String> flat = new java.util.LinkedHashMap<>();
+        Map<String, String> flat = new LinkedHashMap<>();
         flatten("", yaml == null ? Map.of() : yaml, flat);
         return Configuration.fromMap(flat);
     }

@@ -11,9 +11,14 @@ import picocli.CommandLine.Option;
  * left out keeps what the configuration file says, else the option's default.
  */
 final class JobOptions {
+    /** The repository bin/hark runs from (its models and sample audio). */
+    static Path home() {
+        return Path.of(System.getProperty("hark.home", "."));
+    }
+
     /** The model the demo and {@code run} serve when neither the command line nor a config file names one. */
     static Path bundledModel() {
-        return Path.of(System.getProperty("hark.home", "."), "model-export", "models", "keywords");
+        return home().resolve("model-export/models/keywords");
     }
 
     @Option(names = "--model", paramLabel = "DIR|URI",

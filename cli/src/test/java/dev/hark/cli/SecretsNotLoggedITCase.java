@@ -3,10 +3,10 @@ package dev.hark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.client.ChunkProducer;
-import dev.hark.client.KafkaClients;
-import dev.hark.data.DemoStreams;
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TopicReader;
+import dev.hark.model.ModelVersions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -63,10 +61,8 @@ class SecretsNotLoggedITCase {
         KAFKA.createTopic("sec-predictions", 1);
         KAFKA.createTopic("sec-dead", 1);
         KAFKA.createTopic("sec-detections", 1);
-        float[] audio = java.util.Arrays.copyOf(DemoStreams.loadBundled().get(0).audio().samples(), 2 * 16000);
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(KAFKA.bootstrapServers())) {
-            ChunkProducer.sendAll(producer, "sec-audio", ChunkProducer.chunks("sec", audio, 16000, 1600, 0));
-        }
+        float[] audio = java.util.Arrays.copyOf(TestAudio.demoStreams().get(0).audio().samples(), 2 * 16000);
+        TestAudio.send(KAFKA.bootstrapServers(), "sec-audio", TestAudio.chunks("sec", audio, 16000, 1600, 0));
         Path config = dir.resolve("hark.yaml");
         Files.writeString(config, String.join("\n",
                 "hark:",
@@ -103,7 +99,7 @@ class SecretsNotLoggedITCase {
             exit = cli.execute("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--config", config.toString(),
                     "--kafka-property", "ssl.truststore.password=" + TRUSTSTORE_SECRET,
                     "--kafka-property", "ssl.key.password=" + KEY_SECRET,
-                    "--model", dev.hark.job.ModelVersions.BUNDLED.toString(), "--hop-ms", "1000",
+                    "--model", ModelVersions.BUNDLED.toString(), "--hop-ms", "1000",
                     "--audio-topic", "sec-audio", "--predictions-topic", "sec-predictions", "--dead-letter-topic", "sec-dead",
                     "--detections-topic", "sec-detections",
                     "--group-id", "sec", "--delivery-guarantee", "AT_LEAST_ONCE", "--checkpoint-interval-ms", "0");
@@ -116,14 +112,9 @@ class SecretsNotLoggedITCase {
             context.updateLoggers();
         }
         assertEquals(0, exit, err.toString());
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(KAFKA.bootstrapServers())) {
-            consumer.subscribe(List.of("sec-predictions"));
-            int predictions = 0;
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (predictions < 2 && System.currentTimeMillis() < deadline) {
-                predictions += consumer.poll(Duration.ofMillis(200)).count();
-            }
-            assertEquals(2, predictions, "the job ran with those properties");
+        try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "sec-predictions")) {
+            assertEquals(2, reader.untilCount("sec-predictions", 2, Duration.ofSeconds(30)).count("sec-predictions"),
+                    "the job ran with those properties");
         }
         assertTrue(capture.lines.stream().anyMatch(l -> l.contains("ConsumerConfig values")),
                 "the Kafka clients logged their configuration, so there was something to leak");

@@ -1,8 +1,13 @@
-package dev.hark.kafka;
+package dev.hark.job.testing;
 
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,12 +16,13 @@ import org.testcontainers.kafka.KafkaContainer;
 
 /**
  * One real Kafka broker (KRaft) for a test class. With a Docker engine it is Testcontainers' Kafka; without one
- * (our machines and CI) it is {@link EmbeddedKafka} in this JVM. Tests only see bootstrap servers. Force a choice
- * with {@code -Dhark.test.kafka=embedded} or {@code =testcontainers}. Both listen on 127.0.0.1 only.
+ * (our machines and CI) it is {@link KafkaBrokerProcess}, Apache Kafka's server in a JVM of its own. Tests only see
+ * bootstrap servers. Force a choice with {@code -Dhark.test.kafka=process} or {@code =testcontainers}. Both listen
+ * on 127.0.0.1 only.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
     private static final String IMAGE = "apache/kafka-native:4.1.1";
-    private EmbeddedKafka embedded;
+    private KafkaBrokerProcess process;
     private KafkaContainer container;
     private String bootstrapServers;
 
@@ -24,7 +30,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     public void beforeAll(ExtensionContext context) {
         String choice = System.getProperty("hark.test.kafka", "auto");
         boolean docker = switch (choice) {
-            case "embedded" -> false;
+            case "process" -> false;
             case "testcontainers" -> true;
             default -> dockerAvailable();
         };
@@ -34,8 +40,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
             container.start();
             bootstrapServers = container.getBootstrapServers();
         } else {
-            embedded = EmbeddedKafka.start();
-            bootstrapServers = embedded.bootstrapServers();
+            process = KafkaBrokerProcess.start();
+            bootstrapServers = process.bootstrapServers();
         }
     }
 
@@ -54,10 +60,14 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         return bootstrapServers;
     }
 
+    public Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    /** Creates a topic with {@code partitions} partitions and one replica. */
     public void createTopic(String name, int partitions) {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", bootstrapServers))) {
-            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1)))
-                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not create topic " + name, e);
         }
@@ -65,8 +75,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (embedded != null) {
-            embedded.close();
+        if (process != null) {
+            process.close();
         }
         if (container != null) {
             container.stop();

@@ -1,14 +1,14 @@
-package dev.hark.job;
+package dev.hark.model;
 
-import dev.hark.model.ModelContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 /** Test models: copies of the bundled model as version folders of a model root, their contracts edited. */
 public final class ModelVersions {
-    /** The bundled default model, seen from the flink-job module. */
-    public static final Path BUNDLED = Path.of("..", "model-export", "models", "keywords");
+    /** The bundled default model, seen from this module's folder or from a sibling module's (where Maven runs tests). */
+    public static final Path BUNDLED = Files.isDirectory(Path.of("models", "keywords"))
+            ? Path.of("models", "keywords") : Path.of("..", "model-export", "models", "keywords");
 
     private ModelVersions() {
     }
@@ -35,11 +35,14 @@ public final class ModelVersions {
 
     /** A version folder that differs from the bundled model only in its contract's version. */
     public static Path add(Path root, String version) throws Exception {
-        return add(root, version, c -> withVersion(c, version));
+        return add(root, version, c -> c.withVersion(version));
     }
 
-    public static ModelContract withVersion(ModelContract c, String version) {
-        return new ModelContract(c.format(), c.name(), version, c.labels(), c.features(), c.windowFrames(), c.signature(),
-                c.inputName(), c.outputName(), c.training(), c.metrics(), c.inputKind(), c.outputKind(), c.thresholds());
+    /** A version folder whose saved_model.pb is garbage: it does not load. */
+    public static Path addBroken(Path root, String version) throws Exception {
+        Path dir = add(root, version);
+        Files.write(dir.resolve("saved_model.pb"), new byte[] {1, 2, 3});
+        ModelContract.read(dir).write(dir); // the contract last, as always
+        return dir;
     }
 }

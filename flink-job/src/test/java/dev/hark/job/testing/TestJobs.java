@@ -1,6 +1,8 @@
-package dev.hark.job;
+package dev.hark.job.testing;
 
-import dev.hark.kafka.KafkaBrokerExtension;
+import dev.hark.job.HarkOptions;
+import dev.hark.model.ModelVersions;
+
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 

@@ -65,7 +65,9 @@ final class DemoCommand implements Callable<Integer> {
         if (parallelism < 1) {
             throw new HarkCli.UserError("--parallelism must be at least 1, got " + parallelism);
         }
-        List<DemoStreams.Loaded> streams = DemoStreams.loadBundled();
+        List<DemoStreams.Loaded> streams = DemoStreams.loadBundled(JobOptions.home());
+        // The demo prints its own lines; the job's INFO lines (devices, model switches) would interleave with them.
+        org.apache.logging.log4j.core.config.Configurator.setLevel("dev.hark", org.apache.logging.log4j.Level.WARN);
         System.out.println("hark demo: starting an embedded Kafka broker on 127.0.0.1 ...");
         long began = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -82,12 +84,12 @@ final class DemoCommand implements Callable<Integer> {
             JobSettings settings = JobSettings.from(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             System.out.printf("broker %s up; starting the Flink job with model %s v%s (%s) ...%n",
-                    kafka.bootstrapServers(), settings.contract().name(), settings.contract().version(), settings.modelDir());
+                    kafka.bootstrapServers(), settings.contract().name(), settings.contract().version(), settings.inference().modelLocation());
             JobClient client = HarkJob.start(env, conf);
 
             Map<String, Integer> expected = new HashMap<>();
             dev.hark.audio.SlidingWindows windows = new dev.hark.audio.SlidingWindows(
-                    settings.contract().windowFrames(), settings.hopFrames(), settings.contract().features().featuresPerFrame());
+                    settings.contract().windowFrames(), settings.windows().hopFrames(), settings.contract().features().featuresPerFrame());
             int total = 0;
             for (DemoStreams.Loaded s : streams) {
                 int n = windows.windowCount(settings.contract().features().frameCount(s.audio().samples().length));

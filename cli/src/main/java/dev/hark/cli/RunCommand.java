@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -57,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Configuration base = LocalFlink.loopbackConfiguration();
         if (configFile != null) {
-            base.addAll(ConfigFiles.load(configFile));
+            base.addAll(dev.hark.job.YamlConfig.load(configFile));
         }
         Configuration conf = job.toConfiguration(base, bootstrapServers);
         dev.hark.job.KafkaWiring.bootstrapServers(conf); // fails early, saying how to fix it
@@ -68,7 +67,6 @@ final class RunCommand implements Callable<Integer> {
             conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
         }
         kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
-        conf.set(PipelineOptions.MAX_PARALLELISM, LocalFlink.MAX_PARALLELISM);
         if (checkpointMillis != null) {
             if (checkpointMillis > 0) {
                 conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
@@ -76,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
                 conf.removeConfig(CheckpointingOptions.CHECKPOINTING_INTERVAL);
             }
         } else if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
-            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, HarkJob.DEFAULT_CHECKPOINT_INTERVAL);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
