@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the job against an existing Kafka: in-process Flink here, or the cluster's under `flink run`.")
+        description = "Run the job against an existing Kafka, in a Flink inside this process (on a Flink cluster the job's"
+                + " entry point is dev.hark.job.HarkJob).")
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (or hark.kafka.bootstrap-servers in --config).")

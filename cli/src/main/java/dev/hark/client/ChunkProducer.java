@@ -5,7 +5,6 @@ import dev.hark.avro.AudioChunk;
 import dev.hark.avro.SampleEncoding;
 import dev.hark.avro.wire.AudioChunks;
 import dev.hark.avro.wire.WireFormat;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -22,7 +21,7 @@ public final class ChunkProducer {
 
     /** Keyed by stream id (a stream stays on one partition), timestamped with the chunk's event time. */
     public static ProducerRecord<byte[], byte[]> record(String topic, AudioChunk chunk) {
-        return new ProducerRecord<>(topic, null, chunk.getEventTime().toEpochMilli(),
-                chunk.getStreamId().getBytes(StandardCharsets.UTF_8), WireFormat.encode(chunk, AudioChunk.getEncoder()));
+        return new ProducerRecord<>(topic, null, chunk.getEventTime().toEpochMilli(), AudioChunks.key(chunk),
+                WireFormat.encode(chunk, AudioChunk.getEncoder()));
     }
 }

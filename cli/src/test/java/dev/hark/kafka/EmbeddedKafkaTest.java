@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.client.KafkaClients;
+import dev.hark.job.testing.TopicReader;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
@@ -33,15 +31,10 @@ class EmbeddedKafkaTest {
                 }
                 producer.flush();
             }
-            List<String> values = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka.bootstrapServers())) {
-                consumer.subscribe(List.of("t"));
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (values.size() < 10 && System.currentTimeMillis() < deadline) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        values.add(new String(r.value()));
-                    }
-                }
+            List<String> values;
+            try (TopicReader reader = TopicReader.of(kafka.bootstrapServers(), "t")) {
+                values = reader.untilCount("t", 10, Duration.ofSeconds(30)).records("t").stream()
+                        .map(r -> new String(r.value())).toList();
             }
             assertEquals(10, values.size());
         }

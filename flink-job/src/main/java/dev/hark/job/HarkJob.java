@@ -78,8 +78,8 @@ public final class HarkJob {
 
     /**
      * Entry point for {@code flink run} and application mode: {@code --config FILE.yaml} and any option as
-     * {@code --hark.kafka.bootstrap-servers HOST:PORT} (see {@link JobArguments}); hark options in the cluster's own
-     * configuration count too, the arguments win. Without a configured checkpoint interval, exactly-once output gets
+     * {@code --hark.kafka.bootstrap-servers HOST:PORT} (see {@link JobArguments}), on top of the environment's own
+     * configuration. Without a configured checkpoint interval, exactly-once output gets
      * {@link #DEFAULT_CHECKPOINT_INTERVAL}.
      */
     public static void main(String[] args) throws Exception {

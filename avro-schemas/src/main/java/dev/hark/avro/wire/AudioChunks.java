@@ -55,6 +55,11 @@ public final class AudioChunks {
         return chunks;
     }
 
+    /** The Kafka record key of a chunk: its stream id in UTF-8, so that a stream stays on one partition. */
+    public static byte[] key(AudioChunk chunk) {
+        return chunk.getStreamId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The chunk that ends a stream: the next sequence number, no samples, {@code end_of_stream} set. */
     public static AudioChunk endOf(AudioChunk last) {
         long frames = last.getSamples().remaining() / ((long) last.getChannels() * bytesPerSample(last.getEncoding()));

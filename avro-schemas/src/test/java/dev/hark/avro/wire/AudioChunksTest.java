@@ -27,6 +27,7 @@ class AudioChunksTest {
             assertEquals(i, c.getSequence());
             assertEquals(5_000 + 1000L * i, c.getEventTime().toEpochMilli());
             assertEquals("mic", c.getStreamId());
+            assertArrayEquals("mic".getBytes(java.nio.charset.StandardCharsets.UTF_8), AudioChunks.key(c));
             byte[] bytes = new byte[c.getSamples().remaining()];
             c.getSamples().duplicate().get(bytes);
             joined.write(bytes);

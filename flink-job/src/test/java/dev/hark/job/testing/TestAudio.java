@@ -6,7 +6,6 @@ import dev.hark.avro.SampleEncoding;
 import dev.hark.avro.wire.AudioChunks;
 import dev.hark.avro.wire.WireFormat;
 import dev.hark.data.DemoStreams;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +27,16 @@ public final class TestAudio {
         return DemoStreams.loadBundled(REPOSITORY);
     }
 
-    /** Mono 16-bit chunks of {@code chunkSamples} samples. */
+    /** Mono 16-bit chunks of {@code chunkSamples} samples, from {@code startMillis} on. */
     public static List<AudioChunk> chunks(String streamId, float[] samples, int sampleRate, int chunkSamples, long startMillis) {
-        return AudioChunks.split(streamId, PcmDecoder.encodePcm16(samples), SampleEncoding.PCM_S16LE, 1, sampleRate,
-                chunkSamples, startMillis);
+        byte[] pcm = PcmDecoder.encodePcm16(samples);
+        return AudioChunks.split(streamId, pcm, SampleEncoding.PCM_S16LE, 1, sampleRate, chunkSamples, startMillis);
     }
 
-    /** The record a producer sends: keyed by stream id, timestamped with the chunk's event time. */
+    /** The record a producer sends: keyed as the wire contract says, timestamped with the chunk's event time. */
     public static ProducerRecord<byte[], byte[]> record(String topic, AudioChunk chunk) {
-        return new ProducerRecord<>(topic, null, chunk.getEventTime().toEpochMilli(),
-                chunk.getStreamId().getBytes(StandardCharsets.UTF_8), WireFormat.encode(chunk, AudioChunk.getEncoder()));
+        byte[] value = WireFormat.encode(chunk, AudioChunk.getEncoder());
+        return new ProducerRecord<>(topic, null, chunk.getEventTime().toEpochMilli(), AudioChunks.key(chunk), value);
     }
 
     public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
