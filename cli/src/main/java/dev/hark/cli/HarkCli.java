@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hark", mixinStandardHelpOptions = true, version = "hark 0.1.0",
         description = "Real-time audio classification on Apache Flink.",
         subcommands = {DemoCommand.class, RunCommand.class, FeaturesCommand.class, SynthCommand.class, TrainCommand.class,
-                EvaluateCommand.class, AnnounceModelCommand.class,
+                EvaluateCommand.class, AnnounceModelCommand.class, SubmitCommand.class, CancelCommand.class,
+                SavepointCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HarkCli implements Runnable {
     @CommandLine.Spec
@@ -26,7 +27,7 @@ public final class HarkCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HarkCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof UserError || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+            if (e instanceof UserError || e instanceof dev.hark.cli.cluster.FlinkRestException || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
                     || e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     || e instanceof org.tensorflow.exceptions.TensorFlowException) {
                 commandLine.getErr().println("hark " + commandLine.getCommandName() + ": " + e.getMessage());

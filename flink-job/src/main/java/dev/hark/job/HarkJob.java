@@ -97,7 +97,8 @@ public final class HarkJob {
                     DEFAULT_CHECKPOINT_INTERVAL);
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
-        start(env, config).getJobExecutionResult().get();
+        kafka(env, config).build();
+        env.execute(JOB_NAME); // attached (flink run): until the job ends; detached (REST, application mode): at once
     }
 
     /** The raw audio records: event time is assigned after decoding, so the source assigns none. */

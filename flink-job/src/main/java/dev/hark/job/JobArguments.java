@@ -1,7 +1,6 @@
 package dev.hark.job;
 
 import java.nio.file.Path;
-import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.TextElement;
@@ -12,15 +11,16 @@ import org.apache.flink.configuration.description.TextElement;
  * {@code --hark.kafka.bootstrap-servers kafka:9092 --hark.model.dir s3://models/keywords}. Later arguments win over
  * earlier ones and over the file. No command-line library: the job jar carries none.
  */
-final class JobArguments {
+public final class JobArguments {
     private JobArguments() {
     }
 
-    static boolean wantsHelp(String[] args) {
-        return Set.of(args).contains("--help") || Set.of(args).contains("-h");
+    public static boolean wantsHelp(String[] args) {
+        return java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h");
     }
 
-    static Configuration parse(String[] args) {
+    /** The options the arguments give; refuses what is malformed, and hark keys that are no option. */
+    public static Configuration parse(String[] args) {
         Configuration conf = new Configuration();
         Configuration fromFile = new Configuration();
         for (int i = 0; i < args.length; i++) {
@@ -54,7 +54,7 @@ final class JobArguments {
         return fromFile;
     }
 
-    static String usage() {
+    public static String usage() {
         StringBuilder text = new StringBuilder("hark job: flink run hark-job.jar [--config FILE.yaml] [--KEY VALUE]...\n\n"
                 + "Options (any Flink option is accepted too; Kafka client properties as "
                 + HarkOptions.KAFKA_PROPERTIES_PREFIX + "NAME):\n");

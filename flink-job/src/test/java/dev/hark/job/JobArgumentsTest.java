@@ -51,5 +51,7 @@ class JobArgumentsTest {
         }
         assertTrue(usage.contains("--hark.inference.batch-size (32)"), usage);
         assertTrue(JobArguments.wantsHelp(new String[] {"--help"}));
+        assertTrue(!JobArguments.wantsHelp(new String[] {"--hark.window.hop", "1 s", "--hark.detections.quiet", "1 s"}),
+                "the same value twice is no call for help");
     }
 }

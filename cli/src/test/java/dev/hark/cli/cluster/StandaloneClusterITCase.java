@@ -1,0 +1,181 @@
+package dev.hark.cli.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.avro.Prediction;
+import dev.hark.cli.HarkCli;
+import dev.hark.data.DemoStreams;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TopicReader;
+import dev.hark.model.ModelVersions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The job jar on a real Flink cluster: a standalone JobManager and TaskManager in JVMs of their own, TensorFlow in
+ * the TaskManager's lib/, the job submitted with {@code bin/hark submit} through the REST API. Audio streams end to
+ * end through Kafka; the job is cancelled and submitted again on the same TaskManager, which keeps one copy of
+ * TensorFlow's native library; then it is stopped with a savepoint ({@code bin/hark savepoint --stop}) and resumed
+ * from it, and a read_committed consumer sees every window once.
+ */
+class StandaloneClusterITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final Pattern JOB_ID = Pattern.compile("submitted job ([0-9a-f]{32})");
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run hark(String... args) {
+        CommandLine cli = HarkCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** bin/hark submit with the job's topics; the model comes from the cluster's configuration. */
+    private static String submit(StandaloneFlinkCluster cluster, String prefix, String... more) {
+        List<String> args = new ArrayList<>(List.of("submit", "--jobmanager", cluster.restAddress(),
+                "--jar", StandaloneFlinkCluster.jobJar().toString(), "--parallelism", "2",
+                "--hark.kafka.bootstrap-servers", KAFKA.bootstrapServers(), "--hark.kafka.group-id", prefix,
+                "--hark.topic.audio", prefix + "-audio", "--hark.topic.predictions", prefix + "-predictions",
+                "--hark.topic.dead-letters", prefix + "-dead", "--hark.kafka.starting-offsets", "earliest",
+                "--hark.window.hop", "1 s", "--execution.checkpointing.interval", "1 s"));
+        args.addAll(List.of(more));
+        Run run = hark(args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.err() + "\n" + cluster.tail("jobmanager"));
+        assertTrue(run.out().contains("web UI: http://" + cluster.restAddress() + "/#/job/running/"), run.out());
+        Matcher id = JOB_ID.matcher(run.out());
+        assertTrue(id.find(), run.out());
+        return id.group(1);
+    }
+
+    private static void topics(String prefix) {
+        KAFKA.createTopic(prefix + "-audio", 2);
+        KAFKA.createTopic(prefix + "-predictions", 1);
+        KAFKA.createTopic(prefix + "-dead", 1);
+    }
+
+    private static void send(String prefix, String stream, float[] audio, long start) {
+        TestAudio.send(KAFKA.bootstrapServers(), prefix + "-audio", TestAudio.chunks(stream, audio, 16000, 1600, start));
+    }
+
+    /** Copies of TensorFlow's JNI library mapped into the TaskManager: one per class loader that loaded TensorFlow. */
+    private static long tensorFlowCopies(StandaloneFlinkCluster cluster) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(cluster.taskManagerPid()), "maps")).stream()
+                .filter(line -> line.contains("libjnitensorflow"))
+                .map(line -> line.substring(line.indexOf('/'))).distinct().count();
+    }
+
+    private static void awaitState(FlinkRestClient client, String jobId, String state) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!client.state(jobId).equals(state) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(state, client.state(jobId));
+    }
+
+    @Test
+    void runsSubmitsAgainAndResumesFromASavepoint(@TempDir Path dir) throws Exception {
+        DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
+        float[] audio = java.util.Arrays.copyOf(sample.audio().samples(), 3 * 16000); // 3 windows of 1 s
+        topics("first");
+        topics("second");
+        Map<String, String> config = Map.of("hark.model.dir", ModelVersions.BUNDLED.toAbsolutePath().normalize().toString());
+        try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir, 2, config)) {
+            FlinkRestClient client = new FlinkRestClient(cluster.restAddress(), Duration.ofSeconds(30));
+
+            String first = submit(cluster, "first");
+            send("first", "one", audio, 0);
+            try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "first-predictions")) {
+                List<Prediction> predictions = reader.untilCount("first-predictions", 3, WAIT)
+                        .values("first-predictions", Prediction.getDecoder());
+                assertEquals(3, predictions.size(), cluster.tail("taskmanager"));
+                assertEquals("one", predictions.get(0).getStreamId());
+            }
+            assertEquals(1, tensorFlowCopies(cluster), "TensorFlow loaded from the TaskManager's lib/");
+
+            Run cancelled = hark("cancel", "--jobmanager", cluster.restAddress(), first);
+            assertEquals(0, cancelled.exit(), cancelled.err());
+            awaitState(client, first, "CANCELED");
+
+            // Again on the same TaskManager: TensorFlow is loaded already, its natives are not loaded a second time.
+            String second = submit(cluster, "second");
+            send("second", "two", audio, 0);
+            try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "second-predictions")) {
+                reader.untilCount("second-predictions", 3, WAIT);
+            }
+            assertEquals(1, tensorFlowCopies(cluster), "one copy of TensorFlow's natives for both jobs");
+
+            Run stopped = hark("savepoint", "--jobmanager", cluster.restAddress(), "--stop", second);
+            assertEquals(0, stopped.exit(), stopped.err());
+            String savepoint = stopped.out().substring(stopped.out().lastIndexOf(' ') + 1).trim();
+            assertTrue(savepoint.startsWith("file:"), stopped.out());
+            awaitState(client, second, "FINISHED");
+
+            send("second", "three", audio, 10_000); // while the job is stopped
+            String resumed = submit(cluster, "second", "--from-savepoint", savepoint);
+            List<String> seen;
+            try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "second-predictions")) {
+                seen = reader.untilCount("second-predictions", 6, WAIT).andFor(Duration.ofSeconds(3))
+                        .values("second-predictions", Prediction.getDecoder()).stream()
+                        .map(p -> p.getStreamId() + "#" + p.getWindowIndex()).sorted().toList();
+            }
+            assertEquals(List.of("three#0", "three#1", "three#2", "two#0", "two#1", "two#2"), seen,
+                    "each window once across the stop and the resume");
+            assertEquals(1, tensorFlowCopies(cluster));
+            hark("cancel", "--jobmanager", cluster.restAddress(), resumed);
+        }
+    }
+
+    @Test
+    void explainsWhatGoesWrong(@TempDir Path dir) throws Exception {
+        Run nobody = hark("submit", "--jobmanager", "127.0.0.1:" + StandaloneFlinkCluster.freePort(),
+                "--jar", StandaloneFlinkCluster.jobJar().toString(), "--hark.kafka.bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, nobody.exit());
+        assertTrue(nobody.err().contains("no JobManager answers at http://127.0.0.1:"), nobody.err());
+
+        Run typo = hark("submit", "--jobmanager", "127.0.0.1:1", "--hark.topic.predicitons", "out");
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().contains("did you mean hark.topic.predictions?"), typo.err());
+
+        Run unknown = hark("submit", "--jobmanger", "127.0.0.1:1");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("--jobmanager"), unknown.err());
+
+        Path notAJar = dir.resolve("hark.jar");
+        Files.writeString(notAJar, "not a jar");
+        try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir.resolve("cluster"), 1, Map.of())) {
+            Run rejected = hark("submit", "--jobmanager", cluster.restAddress(), "--jar", notAJar.toString(),
+                    "--hark.kafka.bootstrap-servers", "127.0.0.1:1");
+            assertEquals(2, rejected.exit());
+            assertTrue(rejected.err().contains("could not start the job"), rejected.err());
+
+            Run noModel = hark("submit", "--jobmanager", cluster.restAddress(), "--jar",
+                    StandaloneFlinkCluster.jobJar().toString(), "--hark.kafka.bootstrap-servers", "127.0.0.1:1",
+                    "--hark.model.dir", "/no/such/model");
+            assertEquals(2, noModel.exit());
+            assertTrue(noModel.err().contains("is neither a model folder"), noModel.err());
+        }
+    }
+}
