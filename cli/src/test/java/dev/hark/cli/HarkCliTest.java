@@ -40,7 +40,8 @@ class HarkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "run", "features", "synth", "train", "evaluate", "announce-model"}) {
+        for (String command : new String[] {"demo", "run", "features", "synth", "train", "evaluate", "produce", "consume",
+                "announce-model", "submit", "cancel", "savepoint"}) {
             Run r = run(command, "--help");
             assertEquals(0, r.exit(), command);
             assertTrue(r.out().contains("Usage: hark " + command), r.out());

@@ -1,0 +1,100 @@
+# syntax=docker/dockerfile:1.7
+#
+# hark's images, from one build:
+#   docker build -t hark .                       the job on Flink (CPU), for application or session mode (default)
+#   docker build -t hark-gpu --target job-gpu .  the same on CUDA 12 / cuDNN 9, with TensorFlow's CUDA build
+#   docker build -t hark-cli --target cli .      bin/hark: produce, consume, announce-model, submit, ...
+#
+# The job images hold Flink with TensorFlow in lib/ (loaded once per TaskManager), the job jar in usrlib/
+# (application mode: `standalone-job --job-classname dev.hark.job.HarkJob`), the default model in
+# /opt/hark/models/keywords, and `hark.model.dir` from HARK_MODEL. They run as Flink's non-root user.
+
+ARG FLINK_IMAGE=flink:2.2.1-scala_2.12-java17
+ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-17
+ARG CUDA_IMAGE=nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04
+ARG JRE_IMAGE=eclipse-temurin:17-jre-noble
+
+# ---- build: the job jar, TensorFlow's jars for lib/, and the command line's class path -------------------------
+FROM ${MAVEN_IMAGE} AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY avro-schemas/ avro-schemas/
+COPY model-export/ model-export/
+COPY flink-job/ flink-job/
+COPY cli/ cli/
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -q -DskipTests -Dhark.skipJobJarWithTensorFlow package \
+ && mvn -B -q -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib \
+ && mkdir -p /out/usrlib /out/tensorflow-lib \
+ && cp flink-job/target/flink-job-*-job.jar /out/usrlib/hark-job.jar \
+ && cp flink-job/target/tensorflow-lib/*.jar /out/tensorflow-lib/
+
+# TensorFlow's CUDA build instead of the CPU one (never both on one class path).
+FROM build AS build-gpu
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -q -Pgpu -DskipTests -Dhark.skipJobJarWithTensorFlow -pl flink-job -am package \
+ && rm -rf /out/tensorflow-lib && mkdir -p /out/tensorflow-lib \
+ && cp flink-job/target/tensorflow-lib/*.jar /out/tensorflow-lib/
+
+# ---- flink: the official Flink image with hark's settings, what both job images share ---------------------------
+FROM ${FLINK_IMAGE} AS flink
+COPY --chown=flink:flink model-export/models/keywords/ /opt/hark/models/keywords/
+COPY --chmod=0755 <<'SCRIPT' /hark-entrypoint.sh
+#!/usr/bin/env bash
+# hark: the model in HARK_MODEL is hark.model.dir (a FLINK_PROPERTIES line can still say otherwise), then Flink.
+set -e
+if [ -n "${HARK_MODEL}" ]; then
+  export FLINK_PROPERTIES="hark.model.dir: ${HARK_MODEL}
+${FLINK_PROPERTIES}"
+fi
+exec /docker-entrypoint.sh "$@"
+SCRIPT
+USER flink
+# Flink's own Java 17 options, then the Vector API for the front end and a JavaCPP cache the flink user can write.
+RUN mkdir -p /opt/flink/javacpp-cache && bin/config-parser-utils.sh conf bin lib \
+    "-Denv.java.opts.all=--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.cachedir=/opt/flink/javacpp-cache"
+ENV HARK_MODEL=/opt/hark/models/keywords
+ENTRYPOINT ["/hark-entrypoint.sh"]
+EXPOSE 6123 8081 9249
+CMD ["help"]
+
+# ---- job-gpu: the same on CUDA 12 / cuDNN 9 (what TensorFlow 2.18 needs), with TensorFlow's CUDA build ----------
+FROM ${CUDA_IMAGE} AS job-gpu
+RUN set -ex; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends openjdk-17-jre-headless gettext-base libjemalloc-dev libsnappy1v5; \
+    rm -rf /var/lib/apt/lists/*; \
+    groupadd --system --gid=9999 flink; \
+    useradd --system --home-dir /opt/flink --uid=9999 --gid=flink flink
+ENV FLINK_HOME=/opt/flink \
+    JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+ENV PATH=$FLINK_HOME/bin:$JAVA_HOME/bin:$PATH
+COPY --from=flink /docker-entrypoint.sh /hark-entrypoint.sh /
+COPY --from=flink /opt/hark/ /opt/hark/
+COPY --from=flink /opt/flink/ /opt/flink/
+COPY --from=build-gpu --chown=flink:flink /out/tensorflow-lib/ /opt/flink/lib/
+COPY --from=build --chown=flink:flink /out/usrlib/ /opt/flink/usrlib/
+WORKDIR /opt/flink
+USER flink
+ENV HARK_MODEL=/opt/hark/models/keywords
+ENTRYPOINT ["/hark-entrypoint.sh"]
+EXPOSE 6123 8081 9249
+CMD ["help"]
+
+# ---- cli: bin/hark in a container (the producer and consumer of docker-compose.yml) -----------------------------
+FROM ${JRE_IMAGE} AS cli
+RUN groupadd --system --gid=9999 hark && useradd --system --create-home --uid=9999 --gid=hark hark
+COPY --from=build /src/cli/target/lib/ /opt/hark/lib/
+COPY --from=build /src/cli/target/cli-*.jar /opt/hark/lib/
+COPY model-export/models/keywords/ /opt/hark/model-export/models/keywords/
+COPY examples/ /opt/hark/examples/
+USER hark
+WORKDIR /opt/hark
+ENV TF_CPP_MIN_LOG_LEVEL=2
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-Dhark.home=/opt/hark", "-cp", "/opt/hark/lib/*", "dev.hark.cli.HarkCli"]
+CMD ["--help"]
+
+# ---- job (the default target): the job on the official Flink image ----------------------------------------------
+FROM flink AS job
+COPY --from=build --chown=flink:flink /out/tensorflow-lib/ /opt/flink/lib/
+COPY --from=build --chown=flink:flink /out/usrlib/ /opt/flink/usrlib/
