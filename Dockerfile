@@ -7,7 +7,7 @@
 #
 # The job images hold Flink with TensorFlow in lib/ (loaded once per TaskManager), the job jar in usrlib/
 # (application mode: `standalone-job --job-classname dev.hark.job.HarkJob`), the default model in
-# /opt/hark/models/keywords, and `hark.model.dir` from HARK_MODEL. They run as Flink's non-root user.
+# /opt/hark/models/keywords (HARK_MODEL names it; hark.model.dir overrides). They run as Flink's non-root user.
 
 ARG FLINK_IMAGE=flink:2.2.1-scala_2.12-java17
 ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-17
@@ -39,24 +39,15 @@ RUN --mount=type=cache,target=/root/.m2 \
 # ---- flink: the official Flink image with hark's settings, what both job images share ---------------------------
 FROM ${FLINK_IMAGE} AS flink
 COPY --chown=flink:flink model-export/models/keywords/ /opt/hark/models/keywords/
-COPY --chmod=0755 <<'SCRIPT' /hark-entrypoint.sh
-#!/usr/bin/env bash
-# hark: the model in HARK_MODEL is hark.model.dir (a FLINK_PROPERTIES line can still say otherwise), then Flink.
-set -e
-if [ -n "${HARK_MODEL}" ]; then
-  export FLINK_PROPERTIES="hark.model.dir: ${HARK_MODEL}
-${FLINK_PROPERTIES}"
-fi
-exec /docker-entrypoint.sh "$@"
-SCRIPT
 USER flink
-# Flink's own Java 17 options, then the Vector API for the front end and a JavaCPP cache the flink user can write.
-RUN mkdir -p /opt/flink/javacpp-cache && bin/config-parser-utils.sh conf bin lib \
+# Flink's own Java 17 options, then the Vector API for the front end and a JavaCPP cache the flink user can write;
+# /opt/flink/data for checkpoints and savepoints on a volume (a new volume takes this folder's owner).
+RUN mkdir -p /opt/flink/javacpp-cache /opt/flink/data/checkpoints /opt/flink/data/savepoints \
+ && bin/config-parser-utils.sh conf bin lib \
     "-Denv.java.opts.all=--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.cachedir=/opt/flink/javacpp-cache"
+# The model the job serves unless hark.model.dir names another.
 ENV HARK_MODEL=/opt/hark/models/keywords
-ENTRYPOINT ["/hark-entrypoint.sh"]
-EXPOSE 6123 8081 9249
-CMD ["help"]
+EXPOSE 9249
 
 # ---- job-gpu: the same on CUDA 12 / cuDNN 9 (what TensorFlow 2.18 needs), with TensorFlow's CUDA build ----------
 FROM ${CUDA_IMAGE} AS job-gpu
@@ -69,15 +60,15 @@ RUN set -ex; \
 ENV FLINK_HOME=/opt/flink \
     JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 ENV PATH=$FLINK_HOME/bin:$JAVA_HOME/bin:$PATH
-COPY --from=flink /docker-entrypoint.sh /hark-entrypoint.sh /
+COPY --from=flink /docker-entrypoint.sh /docker-entrypoint.sh
 COPY --from=flink /opt/hark/ /opt/hark/
-COPY --from=flink /opt/flink/ /opt/flink/
+COPY --from=flink --chown=flink:flink /opt/flink/ /opt/flink/
 COPY --from=build-gpu --chown=flink:flink /out/tensorflow-lib/ /opt/flink/lib/
 COPY --from=build --chown=flink:flink /out/usrlib/ /opt/flink/usrlib/
 WORKDIR /opt/flink
 USER flink
 ENV HARK_MODEL=/opt/hark/models/keywords
-ENTRYPOINT ["/hark-entrypoint.sh"]
+ENTRYPOINT ["/docker-entrypoint.sh"]
 EXPOSE 6123 8081 9249
 CMD ["help"]
 

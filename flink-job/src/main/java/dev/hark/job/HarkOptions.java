@@ -45,11 +45,15 @@ public final class HarkOptions {
             .durationType().defaultValue(Duration.ofSeconds(2))
             .withDescription("An utterance still open when event time has passed its end by this much is reported.");
 
+    /** The environment variable that names the model when {@link #MODEL_DIR} is not set (hark's images set it). */
+    public static final String MODEL_DIR_ENVIRONMENT = "HARK_MODEL";
+
     public static final ConfigOption<String> MODEL_DIR = ConfigOptions.key("hark.model.dir")
             .stringType().noDefaultValue()
             .withDescription("Folder with the SavedModel and its hark-model.json contract, or a model root whose"
                     + " version sub-folders (1, 2, ...) each hold one: the job serves the newest and switches to newer"
-                    + " ones as they appear, without a restart.");
+                    + " ones as they appear, without a restart. A local path or a Flink file-system URI. Default: the"
+                    + " HARK_MODEL environment variable of the process that starts the job.");
 
     public static final ConfigOption<String> MODEL_CONTROL_TOPIC = ConfigOptions.key("hark.topic.model-control")
             .stringType().noDefaultValue()

@@ -10,6 +10,8 @@ import dev.hark.model.ModelContract;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -28,11 +30,18 @@ public record JobSettings(
         DetectionSettings detections) implements Serializable {
 
     public static JobSettings from(ReadableConfig config) throws IOException {
+        return from(config, System.getenv());
+    }
+
+    /** As {@link #from(ReadableConfig)}, with {@code environment} in place of the process's environment variables. */
+    static JobSettings from(ReadableConfig config, Map<String, String> environment) throws IOException {
         if (config instanceof Configuration c) {
             HarkOptions.requireKnownKeys(c.keySet());
         }
-        String location = config.getOptional(HarkOptions.MODEL_DIR).orElseThrow(() -> new IllegalArgumentException(
-                "no model: set " + HarkOptions.MODEL_DIR.key() + " (--model DIR) to a folder with hark-model.json"));
+        String location = config.getOptional(HarkOptions.MODEL_DIR)
+                .or(() -> Optional.ofNullable(environment.get(HarkOptions.MODEL_DIR_ENVIRONMENT)).filter(v -> !v.isBlank()))
+                .orElseThrow(() -> new IllegalArgumentException("no model: set " + HarkOptions.MODEL_DIR.key()
+                        + " (--model DIR) or " + HarkOptions.MODEL_DIR_ENVIRONMENT + " to a folder with hark-model.json"));
         if (!ModelMirror.isUri(location)) {
             location = Path.of(location).toAbsolutePath().toString();
         }

@@ -44,6 +44,21 @@ class JobArgumentsTest {
     }
 
     @Test
+    void theModelComesFromHarkModelWhenNoOptionNamesIt() throws Exception {
+        Configuration none = new Configuration();
+        String bundled = dev.hark.model.ModelVersions.BUNDLED.toString();
+        assertEquals("2", JobSettings.from(none, java.util.Map.of("HARK_MODEL", bundled)).contract().version());
+        Configuration named = new Configuration();
+        named.set(HarkOptions.MODEL_DIR, "/no/such/model");
+        java.io.IOException ignoredEnvironment = assertThrows(java.io.IOException.class, () ->
+                JobSettings.from(named, java.util.Map.of("HARK_MODEL", bundled)));
+        assertTrue(ignoredEnvironment.getMessage().contains("/no/such/model"), "the option wins over HARK_MODEL");
+        IllegalArgumentException neither = assertThrows(IllegalArgumentException.class, () ->
+                JobSettings.from(none, java.util.Map.of("HARK_MODEL", " ")));
+        assertTrue(neither.getMessage().contains("or HARK_MODEL"), neither.getMessage());
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefault() {
         String usage = JobArguments.usage();
         for (String key : HarkOptions.keys()) {

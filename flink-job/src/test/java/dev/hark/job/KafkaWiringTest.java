@@ -24,4 +24,20 @@ class KafkaWiringTest {
         assertEquals("600000", producer.getProperty("transaction.timeout.ms"));
         assertEquals("SASL_SSL", producer.getProperty("security.protocol"));
     }
+
+    @Test
+    void aSecretCanComeFromAnEnvironmentVariableAsTheKubernetesManifestsHaveIt() {
+        Configuration conf = new Configuration();
+        conf.setString(HarkOptions.KAFKA_PROPERTIES_PREFIX + "config.providers", "env");
+        conf.setString(HarkOptions.KAFKA_PROPERTIES_PREFIX + "config.providers.env.class",
+                "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        conf.setString(HarkOptions.KAFKA_PROPERTIES_PREFIX + "sasl.jaas.config", "${env:HOME}");
+        Properties client = KafkaWiring.kafkaProperties(conf);
+        client.put("bootstrap.servers", "127.0.0.1:1");
+        client.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        client.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        // What the Kafka clients make of it: the variable's value, resolved by Kafka's own config provider.
+        org.apache.kafka.clients.consumer.ConsumerConfig resolved = new org.apache.kafka.clients.consumer.ConsumerConfig(client);
+        assertEquals(System.getenv("HOME"), resolved.getPassword("sasl.jaas.config").value());
+    }
 }
