@@ -31,7 +31,7 @@ import picocli.CommandLine;
  * the TaskManager's lib/, the job submitted with {@code bin/hark submit} through the REST API. Audio streams end to
  * end through Kafka; the job is cancelled and submitted again on the same TaskManager, which keeps one copy of
  * TensorFlow's native library; then it is stopped with a savepoint ({@code bin/hark savepoint --stop}) and resumed
- * from it, and a read_committed consumer sees every window once.
+ * from it, and a read_committed consumer sees every window once. Flink's own {@code flink run} takes the jar as it is.
  */
 class StandaloneClusterITCase {
     @RegisterExtension
@@ -101,6 +101,7 @@ class StandaloneClusterITCase {
         float[] audio = java.util.Arrays.copyOf(sample.audio().samples(), 3 * 16000); // 3 windows of 1 s
         topics("first");
         topics("second");
+        topics("third");
         Map<String, String> config = Map.of("hark.model.dir", ModelVersions.BUNDLED.toAbsolutePath().normalize().toString());
         try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir, 2, config)) {
             FlinkRestClient client = new FlinkRestClient(cluster.restAddress(), Duration.ofSeconds(30));
@@ -145,6 +146,44 @@ class StandaloneClusterITCase {
                     "each window once across the stop and the resume");
             assertEquals(1, tensorFlowCopies(cluster));
             hark("cancel", "--jobmanager", cluster.restAddress(), resumed);
+            awaitState(client, resumed, "CANCELED");
+
+            // The same jar through Flink's own command line, as it is: flink run -d JAR --hark...
+            String output = cluster.flinkCli(List.of("run", "-d", "-p", "2", StandaloneFlinkCluster.jobJar().toString(),
+                    "--hark.kafka.bootstrap-servers", KAFKA.bootstrapServers(), "--hark.kafka.group-id", "third",
+                    "--hark.topic.audio", "third-audio", "--hark.topic.predictions", "third-predictions",
+                    "--hark.topic.dead-letters", "third-dead", "--hark.kafka.starting-offsets", "earliest",
+                    "--hark.window.hop", "1 s", "--execution.checkpointing.interval", "1 s"));
+            Matcher submitted = Pattern.compile("JobID ([0-9a-f]{32})").matcher(output);
+            assertTrue(submitted.find(), output);
+            send("third", "four", audio, 0);
+            try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "third-predictions")) {
+                assertEquals(3, reader.untilCount("third-predictions", 3, WAIT).count("third-predictions"),
+                        cluster.tail("taskmanager"));
+            }
+            hark("cancel", "--jobmanager", cluster.restAddress(), submitted.group(1));
+        }
+    }
+
+    @Test
+    void theJarWithTensorFlowRunsWhereTheTaskManagerHasNone(@TempDir Path dir) throws Exception {
+        DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
+        topics("fat");
+        Map<String, String> config = Map.of("hark.model.dir", ModelVersions.BUNDLED.toAbsolutePath().normalize().toString());
+        try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir, 1, config, false)) {
+            Run run = hark("submit", "--jobmanager", cluster.restAddress(), "--jar",
+                    StandaloneFlinkCluster.jobJarWithTensorFlow().toString(), "--parallelism", "1",
+                    "--hark.kafka.bootstrap-servers", KAFKA.bootstrapServers(), "--hark.kafka.group-id", "fat",
+                    "--hark.topic.audio", "fat-audio", "--hark.topic.predictions", "fat-predictions",
+                    "--hark.topic.dead-letters", "fat-dead", "--hark.kafka.starting-offsets", "earliest",
+                    "--hark.window.hop", "1 s", "--execution.checkpointing.interval", "1 s");
+            assertEquals(0, run.exit(), run.err() + "\n" + cluster.tail("jobmanager"));
+            send("fat", "five", java.util.Arrays.copyOf(sample.audio().samples(), 2 * 16000), 0);
+            try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "fat-predictions")) {
+                assertEquals(2, reader.untilCount("fat-predictions", 2, WAIT).count("fat-predictions"),
+                        cluster.tail("taskmanager"));
+            }
+            assertEquals(1, tensorFlowCopies(cluster), "TensorFlow from the job's own class loader");
         }
     }
 

@@ -44,19 +44,26 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path conf;
     private final int restPort;
     private final List<String> distClasspath;
+    private final boolean tensorFlowInLib;
     private Process jobManager;
     private Process taskManager;
 
-    private StandaloneFlinkCluster(Path dir, int restPort, List<String> distClasspath) {
+    private StandaloneFlinkCluster(Path dir, int restPort, List<String> distClasspath, boolean tensorFlowInLib) {
         this.dir = dir;
         this.conf = dir.resolve("conf");
         this.restPort = restPort;
         this.distClasspath = distClasspath;
+        this.tensorFlowInLib = tensorFlowInLib;
     }
 
     /** The job jar flink-job's build made (without TensorFlow: the TaskManager has it in lib/). */
     public static Path jobJar() {
         return find("flink-job-.*-job\\.jar");
+    }
+
+    /** The job jar that carries TensorFlow, for a TaskManager without it. */
+    public static Path jobJarWithTensorFlow() {
+        return find("flink-job-.*-job-with-tensorflow\\.jar");
     }
 
     private static Path find(String pattern) {
@@ -73,6 +80,12 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * returns once the TaskManager has registered.
      */
     public static StandaloneFlinkCluster start(Path dir, int slots, Map<String, String> config) throws Exception {
+        return start(dir, slots, config, true);
+    }
+
+    /** As above; with {@code tensorFlowInLib} false the TaskManager has no TensorFlow of its own. */
+    public static StandaloneFlinkCluster start(Path dir, int slots, Map<String, String> config, boolean tensorFlowInLib)
+            throws Exception {
         Path classpathFile = FLINK_JOB_TARGET.resolve("flink-dist.classpath");
         if (!Files.isRegularFile(classpathFile)) {
             throw new IllegalStateException("no " + classpathFile.toAbsolutePath() + ": the cluster tests need flink-job"
@@ -81,7 +94,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         List<String> dist = new ArrayList<>(Arrays.asList(Files.readString(classpathFile).trim().split(":")));
         dist.addAll(Arrays.asList(Files.readString(FLINK_JOB_TARGET.resolve("flink-dist-shared.classpath")).trim().split(":")));
         dist.add(watchClasspath(dir).toString());
-        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(dir, freePort(), dist);
+        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(dir, freePort(), dist, tensorFlowInLib);
         cluster.writeConfiguration(slots, config);
         cluster.startJobManager();
         cluster.startTaskManager();
@@ -131,6 +144,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         c.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
         c.put("web.upload.dir", dir.resolve("uploads").toString());
         c.put("io.tmp.dirs", dir.resolve("tmp").toString());
+        c.put("rest.server.max-content-length", Integer.toString(512 * 1024 * 1024)); // the jar with TensorFlow
         c.put("restart-strategy.type", "fixed-delay");
         c.put("restart-strategy.fixed-delay.attempts", "3");
         c.putAll(extra);
@@ -161,11 +175,13 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         awaitRest(Duration.ofSeconds(90));
     }
 
-    /** Starts a TaskManager, TensorFlow in its lib/, and waits until it has registered. */
+    /** Starts a TaskManager (TensorFlow in its lib/, unless the cluster has none) and waits until it has registered. */
     public void startTaskManager() throws Exception {
         List<String> classpath = new ArrayList<>(distClasspath);
-        try (Stream<Path> jars = Files.list(FLINK_JOB_TARGET.resolve("tensorflow-lib"))) {
-            jars.map(p -> p.toAbsolutePath().toString()).sorted().forEach(classpath::add);
+        if (tensorFlowInLib) {
+            try (Stream<Path> jars = Files.list(FLINK_JOB_TARGET.resolve("tensorflow-lib"))) {
+                jars.map(p -> p.toAbsolutePath().toString()).sorted().forEach(classpath::add);
+            }
         }
         taskManager = launch("taskmanager", "GET_TM_RESOURCE_PARAMS",
                 "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", classpath);
@@ -181,6 +197,30 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IllegalStateException("no TaskManager registered in 90 s:\n" + tail("taskmanager"));
+    }
+
+    /**
+     * Runs Flink's own command line ({@code flink run}, {@code CliFrontend}) against this cluster, its configuration
+     * in FLINK_CONF_DIR as Flink's script has it; returns what it printed.
+     */
+    public String flinkCli(List<String> arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(JAVA_OPTIONS);
+        command.add("-Dlog.file=" + dir.resolve("client.log"));
+        command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri());
+        command.add("-cp");
+        command.add(String.join(":", distClasspath));
+        command.add("org.apache.flink.client.cli.CliFrontend");
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("FLINK_CONF_DIR", conf.toString());
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("flink " + String.join(" ", arguments) + " failed:\n" + output);
+        }
+        return output;
     }
 
     /** Kills the TaskManager at once ({@code kill -9}). */
