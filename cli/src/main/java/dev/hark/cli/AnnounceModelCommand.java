@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,8 +27,8 @@ final class AnnounceModelCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", required = true, description = "The jobs' model control topic.")
     String topic;
@@ -44,10 +45,6 @@ final class AnnounceModelCommand implements Callable<Integer> {
     @Option(names = "--by", paramLabel = "NAME", description = "Who announces it, for the jobs' logs (default: your user name).")
     String by = System.getProperty("user.name");
 
-    @Option(names = "--kafka-property", paramLabel = "NAME=VALUE",
-            description = "A Kafka producer property, e.g. security.protocol=SASL_SSL; repeatable. Values are never logged.")
-    Map<String, String> kafkaProperties = new HashMap<>();
-
     @Override
     public Integer call() throws Exception {
         String target = ModelMirror.isUri(location) ? location : Path.of(location).toAbsolutePath().normalize().toString();
@@ -60,8 +57,8 @@ final class AnnounceModelCommand implements Callable<Integer> {
                 .setAnnouncedAt(Instant.now())
                 .setAnnouncedBy(by)
                 .build();
-        Map<String, Object> config = new HashMap<>(kafkaProperties);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = new HashMap<>(kafka.properties);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -70,7 +67,7 @@ final class AnnounceModelCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("announced %s%s on %s (partition %d, offset %d)%n", target,
                     expectedVersion == null ? "" : " (version " + expectedVersion + ")", topic, sent.partition(), sent.offset());
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new HarkCli.UserError("could not write to " + topic + " at " + bootstrapServers + ": "
+            throw new HarkCli.UserError("could not write to " + topic + " at " + kafka.bootstrapServers + ": "
                     + e.getCause().getMessage());
         }
         spec.commandLine().getOut().flush();

@@ -8,14 +8,13 @@ import dev.hark.avro.wire.WireFormat;
 import dev.hark.client.KafkaClients;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,8 +26,8 @@ final class ConsumeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = "predictions", split = ",",
             description = "Topics to read, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -40,16 +39,12 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--max", paramLabel = "N", description = "Stop after N records (default: never).")
     Long max;
 
-    @Option(names = "--kafka-property", paramLabel = "NAME=VALUE",
-            description = "A Kafka consumer property, e.g. security.protocol=SASL_SSL; repeatable.")
-    Map<String, String> kafkaProperties = new HashMap<>();
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         long seen = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers,
-                fromBeginning ? "earliest" : "latest", kafkaProperties)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka.bootstrapServers,
+                fromBeginning ? "earliest" : "latest", kafka.properties)) {
             consumer.subscribe(topics);
             while (max == null || seen < max) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {

@@ -9,13 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,8 +27,8 @@ final class ProduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = "audio-chunks", description = "The audio topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -43,10 +42,6 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--loop", description = "Start over at the end of each file; each stream goes on, without end.")
     boolean loop;
-
-    @Option(names = "--kafka-property", paramLabel = "NAME=VALUE",
-            description = "A Kafka producer property, e.g. security.protocol=SASL_SSL; repeatable.")
-    Map<String, String> kafkaProperties = new HashMap<>();
 
     @Parameters(arity = "1..*", paramLabel = "WAV|DIR", description = "WAV files, or folders of them.")
     List<Path> inputs;
@@ -83,7 +78,7 @@ final class ProduceCommand implements Callable<Integer> {
         long start = System.currentTimeMillis();
         long chunks = 0;
         long nextReport = start + 5000;
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrapServers, kafkaProperties)) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers, kafka.properties)) {
             for (long step = 0; ; step++) {
                 long due = start + step * chunkMillis; // a chunk leaves once it has been "recorded"
                 if (!fast && due > System.currentTimeMillis()) {

@@ -1,25 +1,15 @@
 package dev.hark.cli;
 
 import dev.hark.cli.cluster.FlinkRestClient;
-import dev.hark.cli.cluster.JobManagerOptions;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "savepoint", mixinStandardHelpOptions = true,
         description = {"Take a savepoint of a job on a Flink cluster, or stop the job with one (--stop); prints where",
                 "it lies, for `bin/hark submit --from-savepoint`."})
-final class SavepointCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    JobManagerOptions cluster;
-
+final class SavepointCommand extends ClusterCommand {
     @Parameters(paramLabel = "JOB_ID", description = "The job's id, as submit printed it.")
     String jobId;
 
@@ -30,17 +20,9 @@ final class SavepointCommand implements Callable<Integer> {
     @Option(names = "--stop", description = "Stop the job with the savepoint (its output committed), for an upgrade.")
     boolean stop;
 
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
     @Override
-    public Integer call() {
-        FlinkRestClient client = cluster.client();
+    void run(FlinkRestClient client, PrintWriter out) {
         String location = client.savepoint(jobId, targetDirectory, stop, cluster.timeout().multipliedBy(5));
-        out().println((stop ? "stopped job " + jobId + " with savepoint " : "savepoint of job " + jobId + ": ")
-                + location);
-        out().flush();
-        return 0;
+        out.println((stop ? "stopped job " + jobId + " with savepoint " : "savepoint of job " + jobId + ": ") + location);
     }
 }

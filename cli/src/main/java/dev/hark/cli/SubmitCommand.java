@@ -1,22 +1,18 @@
 package dev.hark.cli;
 
 import dev.hark.cli.cluster.FlinkRestClient;
-import dev.hark.cli.cluster.JobManagerOptions;
 import dev.hark.job.HarkJob;
 import dev.hark.job.JobArguments;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -24,13 +20,7 @@ import picocli.CommandLine.Unmatched;
         description = {"Submit the job to a Flink cluster: uploads the job jar, starts dev.hark.job.HarkJob with the job",
                 "options given (--config FILE.yaml, read here, and --hark.KEY VALUE or any Flink option), and prints",
                 "the job id and its web UI page."})
-final class SubmitCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    JobManagerOptions cluster;
-
+final class SubmitCommand extends ClusterCommand {
     @Option(names = "--jar", paramLabel = "JAR",
             description = "The job jar (default: flink-job/target/flink-job-*-job.jar, built by ./mvnw package).")
     Path jar;
@@ -48,24 +38,17 @@ final class SubmitCommand implements Callable<Integer> {
     @Unmatched
     List<String> jobOptions = new ArrayList<>();
 
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
     @Override
-    public Integer call() {
+    void run(FlinkRestClient client, PrintWriter out) {
         List<String> arguments = jobArguments();
-        FlinkRestClient client = cluster.client();
         Path jobJar = jar != null ? jar : defaultJar();
         String jarId = client.upload(jobJar);
         String jobId = client.run(jarId, new FlinkRestClient.Run(HarkJob.class.getName(), arguments, parallelism,
                 savepoint, allowNonRestoredState));
         client.deleteJar(jarId); // the job has its own copy
-        out().println("submitted job " + jobId + " (" + HarkJob.JOB_NAME + ") to " + client.base());
-        out().println("state: " + client.state(jobId));
-        out().println("web UI: " + client.jobPage(jobId));
-        out().flush();
-        return 0;
+        out.println("submitted job " + jobId + " (" + HarkJob.JOB_NAME + ") to " + client.base());
+        out.println("state: " + client.state(jobId));
+        out.println("web UI: " + client.jobPage(jobId));
     }
 
     /**

@@ -9,15 +9,12 @@ import dev.hark.job.ingest.RawRecord;
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * {@code bin/hark announce-model} writes an announcement that the job's own decoder accepts, for the model the user
@@ -30,13 +27,10 @@ class AnnounceModelCommandITCase {
     @Test
     void writesAnAnnouncementTheJobAccepts() throws Exception {
         KAFKA.createTopic("control", 1);
-        StringWriter out = new StringWriter();
-        CommandLine cli = HarkCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        int exit = cli.execute("announce-model", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "control",
-                "--location", ModelVersions.BUNDLED.toString(), "--expected-version", "2", "--by", "ops");
-        assertEquals(0, exit, out.toString());
-        assertTrue(out.toString().contains("on control (partition 0, offset 0)"), out.toString());
+        HarkCommand command = HarkCommand.run("announce-model", "--bootstrap-servers", KAFKA.bootstrapServers(),
+                "--topic", "control", "--location", ModelVersions.BUNDLED.toString(), "--expected-version", "2", "--by", "ops");
+        assertEquals(0, command.exit(), command.err());
+        assertTrue(command.out().contains("on control (partition 0, offset 0)"), command.out());
         try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "control")) {
             List<ConsumerRecord<byte[], byte[]>> records = reader.untilCount("control", 1, Duration.ofSeconds(30))
                     .records("control");

@@ -9,7 +9,6 @@ import dev.hark.audio.MelNorm;
 import dev.hark.audio.MelScale;
 import dev.hark.audio.WavFile;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,30 +18,19 @@ import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.StringWriter;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 /** Bad arguments get a message that says what is wrong, and a non-zero exit; no stack traces. */
 class HarkCliTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = HarkCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static HarkCommand run(String... args) {
+        return HarkCommand.run(args);
     }
 
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "run", "features", "synth", "train", "evaluate", "produce", "consume",
                 "announce-model", "submit", "cancel", "savepoint"}) {
-            Run r = run(command, "--help");
+            HarkCommand r = run(command, "--help");
             assertEquals(0, r.exit(), command);
             assertTrue(r.out().contains("Usage: hark " + command), r.out());
         }
@@ -69,7 +57,7 @@ class HarkCliTest {
         Path csv = dir.resolve("tone.csv");
         Path png = dir.resolve("tone.png");
 
-        Run r = run("features", "--input", wav.toString(), "--output", csv.toString(), "--png", png.toString(),
+        HarkCommand r = run("features", "--input", wav.toString(), "--output", csv.toString(), "--png", png.toString(),
                 "--mel-scale", "slaney", "--n-mels", "32");
         assertEquals(0, r.exit(), r.err());
 
@@ -102,7 +90,7 @@ class HarkCliTest {
             }
         }
         Path json = dir.resolve("eval.json");
-        Run r = run("evaluate", "--model", "../model-export/models/keywords", "--data", data.toString(), "--json", json.toString());
+        HarkCommand r = run("evaluate", "--model", "../model-export/models/keywords", "--data", data.toString(), "--json", json.toString());
         assertEquals(0, r.exit(), r.err());
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
         assertEquals("all", tree.get("split").asText());
@@ -135,79 +123,79 @@ class HarkCliTest {
         assertEquals("from-yaml", conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC));
         assertEquals("SASL_SSL", dev.hark.job.KafkaWiring.kafkaProperties(conf).getProperty("security.protocol"));
 
-        Run fromYaml = run("run", "--config", yaml.toString());
+        HarkCommand fromYaml = run("run", "--config", yaml.toString());
         assertEquals(2, fromYaml.exit());
         assertTrue(fromYaml.err().contains("/no/such/model/from/yaml"), "the YAML's model is used: " + fromYaml.err());
 
-        Run overridden = run("run", "--config", yaml.toString(), "--model", "../model-export/models/keywords",
+        HarkCommand overridden = run("run", "--config", yaml.toString(), "--model", "../model-export/models/keywords",
                 "--checkpoint-interval-ms", "0");
         assertEquals(2, overridden.exit());
         assertTrue(overridden.err().contains("checkpointing is off"), "--model wins over the YAML: " + overridden.err());
 
         Files.writeString(dir.resolve("typo.yaml"), "hark.topic.predicitons: out\n");
-        Run typo = run("run", "--bootstrap-servers", "127.0.0.1:1", "--config", dir.resolve("typo.yaml").toString());
+        HarkCommand typo = run("run", "--bootstrap-servers", "127.0.0.1:1", "--config", dir.resolve("typo.yaml").toString());
         assertEquals(2, typo.exit());
         assertTrue(typo.err().contains("unknown option hark.topic.predicitons (did you mean hark.topic.predictions?)"),
                 typo.err());
 
         Files.writeString(dir.resolve("threads.yaml"), "hark.inference.intra-op-threads: -1\n");
-        Run threads = run("run", "--bootstrap-servers", "127.0.0.1:1", "--config", dir.resolve("threads.yaml").toString(),
+        HarkCommand threads = run("run", "--bootstrap-servers", "127.0.0.1:1", "--config", dir.resolve("threads.yaml").toString(),
                 "--model", "../model-export/models/keywords");
         assertEquals(2, threads.exit());
         assertTrue(threads.err().contains("hark.inference.intra-op-threads must be 0"), threads.err());
 
         Files.writeString(dir.resolve("bad.yaml"), "hark: [unclosed");
-        Run bad = run("run", "--config", dir.resolve("bad.yaml").toString());
+        HarkCommand bad = run("run", "--config", dir.resolve("bad.yaml").toString());
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("is not valid YAML"), bad.err());
     }
 
     @Test
     void explainsBadArguments() {
-        Run missing = run("run");
+        HarkCommand missing = run("run");
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("no Kafka: set hark.kafka.bootstrap-servers (--bootstrap-servers HOST:PORT)"), missing.err());
 
-        Run duration = run("demo", "--duration", "0");
+        HarkCommand duration = run("demo", "--duration", "0");
         assertEquals(2, duration.exit());
         assertTrue(duration.err().contains("--duration must be at least 1 second"), duration.err());
         assertTrue(!duration.err().contains("Exception"), duration.err());
 
-        Run model = run("run", "--bootstrap-servers", "127.0.0.1:1", "--model", "/no/such/model");
+        HarkCommand model = run("run", "--bootstrap-servers", "127.0.0.1:1", "--model", "/no/such/model");
         assertEquals(2, model.exit());
         assertTrue(model.err().contains("is neither a model folder"), model.err());
 
-        Run notANumber = run("demo", "--hop-ms", "soon");
+        HarkCommand notANumber = run("demo", "--hop-ms", "soon");
         assertEquals(2, notANumber.exit());
         assertTrue(notANumber.err().contains("Invalid value for option '--hop-ms'"), notANumber.err());
 
-        Run fft = run("features", "--input", "x.wav", "--output", "x.csv", "--n-fft", "500");
+        HarkCommand fft = run("features", "--input", "x.wav", "--output", "x.csv", "--n-fft", "500");
         assertEquals(2, fft.exit());
         assertTrue(fft.err().contains("nFft must be a power of two"), fft.err());
 
-        Run scale = run("features", "--input", "x.wav", "--output", "x.csv", "--mel-scale", "bark");
+        HarkCommand scale = run("features", "--input", "x.wav", "--output", "x.csv", "--mel-scale", "bark");
         assertEquals(2, scale.exit());
         assertTrue(scale.err().contains("--mel-scale"), scale.err());
 
-        Run noCheckpoints = run("run", "--bootstrap-servers", "127.0.0.1:1", "--checkpoint-interval-ms", "0",
+        HarkCommand noCheckpoints = run("run", "--bootstrap-servers", "127.0.0.1:1", "--checkpoint-interval-ms", "0",
                 "--model", "../model-export/models/keywords");
         assertEquals(2, noCheckpoints.exit());
         assertTrue(noCheckpoints.err().contains("checkpointing is off"), noCheckpoints.err());
 
-        Run noContract = run("evaluate", "--model", "/tmp", "--data", "/tmp");
+        HarkCommand noContract = run("evaluate", "--model", "/tmp", "--data", "/tmp");
         assertEquals(2, noContract.exit());
         assertTrue(noContract.err().contains("no model contract"), noContract.err());
 
-        Run data = run("train", "--data", "/no/such/data", "--out", "/tmp/x");
+        HarkCommand data = run("train", "--data", "/no/such/data", "--out", "/tmp/x");
         assertEquals(2, data.exit());
         assertTrue(data.err().contains("does not exist"), data.err());
 
         // Checked before any Kafka is contacted (there is none at 127.0.0.1:1).
-        Run noModel = run("announce-model", "--bootstrap-servers", "127.0.0.1:1", "--topic", "control",
+        HarkCommand noModel = run("announce-model", "--bootstrap-servers", "127.0.0.1:1", "--topic", "control",
                 "--location", "/no/such/model");
         assertEquals(2, noModel.exit());
         assertTrue(noModel.err().contains("is neither a model folder"), noModel.err());
-        Run wrongVersion = run("announce-model", "--bootstrap-servers", "127.0.0.1:1", "--topic", "control",
+        HarkCommand wrongVersion = run("announce-model", "--bootstrap-servers", "127.0.0.1:1", "--topic", "control",
                 "--location", "../model-export/models/keywords", "--expected-version", "999");
         assertEquals(2, wrongVersion.exit());
         assertTrue(wrongVersion.err().contains("not the --expected-version 999; jobs would reject it"), wrongVersion.err());

@@ -15,15 +15,12 @@ import dev.hark.data.DemoStreams;
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TopicReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /** bin/hark produce sends WAV files as the job expects them; bin/hark consume prints what the job writes. */
 class ProduceConsumeITCase {
@@ -31,13 +28,9 @@ class ProduceConsumeITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static String run(String... args) {
-        CommandLine cli = HarkCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(0, cli.execute(args), err.toString());
-        return out.toString();
+        HarkCommand command = HarkCommand.run(args);
+        assertEquals(0, command.exit(), command.err());
+        return command.out();
     }
 
     @Test

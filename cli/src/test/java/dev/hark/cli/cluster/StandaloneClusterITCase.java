@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.avro.Prediction;
-import dev.hark.cli.HarkCli;
+import dev.hark.cli.HarkCommand;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The job jar on a real Flink cluster: a standalone JobManager and TaskManager in JVMs of their own, TensorFlow in
@@ -40,17 +37,8 @@ class StandaloneClusterITCase {
     static final Duration WAIT = Duration.ofSeconds(90);
     static final Pattern JOB_ID = Pattern.compile("submitted job ([0-9a-f]{32})");
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run hark(String... args) {
-        CommandLine cli = HarkCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static HarkCommand hark(String... args) {
+        return HarkCommand.run(args);
     }
 
     /** bin/hark submit with the job's topics; the model comes from the cluster's configuration. */
@@ -62,7 +50,7 @@ class StandaloneClusterITCase {
                 "--hark.topic.dead-letters", prefix + "-dead", "--hark.kafka.starting-offsets", "earliest",
                 "--hark.window.hop", "1 s", "--execution.checkpointing.interval", "1 s"));
         args.addAll(List.of(more));
-        Run run = hark(args.toArray(String[]::new));
+        HarkCommand run = hark(args.toArray(String[]::new));
         assertEquals(0, run.exit(), run.err() + "\n" + cluster.tail("jobmanager"));
         assertTrue(run.out().contains("web UI: http://" + cluster.restAddress() + "/#/job/running/"), run.out());
         Matcher id = JOB_ID.matcher(run.out());
@@ -116,7 +104,7 @@ class StandaloneClusterITCase {
             }
             assertEquals(1, tensorFlowCopies(cluster), "TensorFlow loaded from the TaskManager's lib/");
 
-            Run cancelled = hark("cancel", "--jobmanager", cluster.restAddress(), first);
+            HarkCommand cancelled = hark("cancel", "--jobmanager", cluster.restAddress(), first);
             assertEquals(0, cancelled.exit(), cancelled.err());
             awaitState(client, first, "CANCELED");
 
@@ -128,7 +116,7 @@ class StandaloneClusterITCase {
             }
             assertEquals(1, tensorFlowCopies(cluster), "one copy of TensorFlow's natives for both jobs");
 
-            Run stopped = hark("savepoint", "--jobmanager", cluster.restAddress(), "--stop", second);
+            HarkCommand stopped = hark("savepoint", "--jobmanager", cluster.restAddress(), "--stop", second);
             assertEquals(0, stopped.exit(), stopped.err());
             String savepoint = stopped.out().substring(stopped.out().lastIndexOf(' ') + 1).trim();
             assertTrue(savepoint.startsWith("file:"), stopped.out());
@@ -171,7 +159,7 @@ class StandaloneClusterITCase {
         topics("fat");
         Map<String, String> config = Map.of("hark.model.dir", ModelVersions.BUNDLED.toAbsolutePath().normalize().toString());
         try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir, 1, config, false)) {
-            Run run = hark("submit", "--jobmanager", cluster.restAddress(), "--jar",
+            HarkCommand run = hark("submit", "--jobmanager", cluster.restAddress(), "--jar",
                     StandaloneFlinkCluster.jobJarWithTensorFlow().toString(), "--parallelism", "1",
                     "--hark.kafka.bootstrap-servers", KAFKA.bootstrapServers(), "--hark.kafka.group-id", "fat",
                     "--hark.topic.audio", "fat-audio", "--hark.topic.predictions", "fat-predictions",
@@ -189,28 +177,28 @@ class StandaloneClusterITCase {
 
     @Test
     void explainsWhatGoesWrong(@TempDir Path dir) throws Exception {
-        Run nobody = hark("submit", "--jobmanager", "127.0.0.1:" + StandaloneFlinkCluster.freePort(),
+        HarkCommand nobody = hark("submit", "--jobmanager", "127.0.0.1:" + StandaloneFlinkCluster.freePort(),
                 "--jar", StandaloneFlinkCluster.jobJar().toString(), "--hark.kafka.bootstrap-servers", "127.0.0.1:1");
         assertEquals(2, nobody.exit());
         assertTrue(nobody.err().contains("no JobManager answers at http://127.0.0.1:"), nobody.err());
 
-        Run typo = hark("submit", "--jobmanager", "127.0.0.1:1", "--hark.topic.predicitons", "out");
+        HarkCommand typo = hark("submit", "--jobmanager", "127.0.0.1:1", "--hark.topic.predicitons", "out");
         assertEquals(2, typo.exit());
         assertTrue(typo.err().contains("did you mean hark.topic.predictions?"), typo.err());
 
-        Run unknown = hark("submit", "--jobmanger", "127.0.0.1:1");
+        HarkCommand unknown = hark("submit", "--jobmanger", "127.0.0.1:1");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("--jobmanager"), unknown.err());
 
         Path notAJar = dir.resolve("hark.jar");
         Files.writeString(notAJar, "not a jar");
         try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir.resolve("cluster"), 1, Map.of())) {
-            Run rejected = hark("submit", "--jobmanager", cluster.restAddress(), "--jar", notAJar.toString(),
+            HarkCommand rejected = hark("submit", "--jobmanager", cluster.restAddress(), "--jar", notAJar.toString(),
                     "--hark.kafka.bootstrap-servers", "127.0.0.1:1");
             assertEquals(2, rejected.exit());
             assertTrue(rejected.err().contains("could not start the job"), rejected.err());
 
-            Run noModel = hark("submit", "--jobmanager", cluster.restAddress(), "--jar",
+            HarkCommand noModel = hark("submit", "--jobmanager", cluster.restAddress(), "--jar",
                     StandaloneFlinkCluster.jobJar().toString(), "--hark.kafka.bootstrap-servers", "127.0.0.1:1",
                     "--hark.model.dir", "/no/such/model");
             assertEquals(2, noModel.exit());
