@@ -193,6 +193,13 @@ class StandaloneClusterITCase {
         Path notAJar = dir.resolve("hark.jar");
         Files.writeString(notAJar, "not a jar");
         try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir.resolve("cluster"), 1, Map.of())) {
+            // The address submit prints is Flink's web UI.
+            var page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + cluster.restAddress() + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("Apache Flink"), page.body());
+
             HarkCommand rejected = hark("submit", "--jobmanager", cluster.restAddress(), "--jar", notAJar.toString(),
                     "--hark.kafka.bootstrap-servers", "127.0.0.1:1");
             assertEquals(2, rejected.exit());
