@@ -22,9 +22,11 @@ COPY avro-schemas/ avro-schemas/
 COPY model-export/ model-export/
 COPY flink-job/ flink-job/
 COPY cli/ cli/
+# One reactor build: the job jar, TensorFlow's jars (flink-job/target/tensorflow-lib), and each module's runtime
+# class path in its target/lib (the cli image takes the cli module's).
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -Dhark.skipJobJarWithTensorFlow package \
- && mvn -B -q -pl cli dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib \
+        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib \
  && mkdir -p /out/usrlib /out/tensorflow-lib \
  && cp flink-job/target/flink-job-*-job.jar /out/usrlib/hark-job.jar \
  && cp flink-job/target/tensorflow-lib/*.jar /out/tensorflow-lib/
@@ -32,7 +34,8 @@ RUN --mount=type=cache,target=/root/.m2 \
 # TensorFlow's CUDA build instead of the CPU one (never both on one class path).
 FROM build AS build-gpu
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -Pgpu -DskipTests -Dhark.skipJobJarWithTensorFlow -pl flink-job -am package \
+    rm -rf flink-job/target/tensorflow-lib \
+ && mvn -B -q -Pgpu -DskipTests -Dhark.skipJobJarWithTensorFlow -pl flink-job -am package \
  && rm -rf /out/tensorflow-lib && mkdir -p /out/tensorflow-lib \
  && cp flink-job/target/tensorflow-lib/*.jar /out/tensorflow-lib/
 
