@@ -3,6 +3,7 @@ package dev.hark.cli;
 import dev.hark.job.HarkOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Option;
 
@@ -74,30 +75,22 @@ final class JobOptions {
         } else if (conf.getOptional(HarkOptions.MODEL_DIR).isEmpty()) {
             conf.set(HarkOptions.MODEL_DIR, bundledModel().toAbsolutePath().toString());
         }
-        if (detectionsTopic != null) {
-            conf.set(HarkOptions.DETECTIONS_TOPIC, detectionsTopic);
-        }
-        if (modelControlTopic != null) {
-            conf.set(HarkOptions.MODEL_CONTROL_TOPIC, modelControlTopic);
-        }
-        if (hopMillis != null) {
-            conf.set(HarkOptions.WINDOW_HOP, Duration.ofMillis(hopMillis));
-        }
-        if (audioTopic != null) {
-            conf.set(HarkOptions.AUDIO_TOPIC, audioTopic);
-        }
-        if (predictionsTopic != null) {
-            conf.set(HarkOptions.PREDICTIONS_TOPIC, predictionsTopic);
-        }
-        if (deadLetterTopic != null) {
-            conf.set(HarkOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
-        }
-        if (maxOutOfOrderMillis != null) {
-            conf.set(HarkOptions.MAX_OUT_OF_ORDERNESS, Duration.ofMillis(maxOutOfOrderMillis));
-        }
-        if (topK != null) {
-            conf.set(HarkOptions.TOP_K, topK);
-        }
+        setIfGiven(conf, HarkOptions.DETECTIONS_TOPIC, detectionsTopic);
+        setIfGiven(conf, HarkOptions.MODEL_CONTROL_TOPIC, modelControlTopic);
+        setIfGiven(conf, HarkOptions.WINDOW_HOP, hopMillis == null ? null : Duration.ofMillis(hopMillis));
+        setIfGiven(conf, HarkOptions.AUDIO_TOPIC, audioTopic);
+        setIfGiven(conf, HarkOptions.PREDICTIONS_TOPIC, predictionsTopic);
+        setIfGiven(conf, HarkOptions.DEAD_LETTER_TOPIC, deadLetterTopic);
+        setIfGiven(conf, HarkOptions.MAX_OUT_OF_ORDERNESS,
+                maxOutOfOrderMillis == null ? null : Duration.ofMillis(maxOutOfOrderMillis));
+        setIfGiven(conf, HarkOptions.TOP_K, topK);
         return conf;
+    }
+
+    /** An option given on the command line replaces what the configuration file says; one left out does not. */
+    static <T> void setIfGiven(Configuration conf, ConfigOption<T> option, T value) {
+        if (value != null) {
+            conf.set(option, value);
+        }
     }
 }

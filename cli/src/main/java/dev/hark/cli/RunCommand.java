@@ -61,12 +61,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Configuration conf = job.toConfiguration(base, bootstrapServers);
         dev.hark.job.KafkaWiring.bootstrapServers(conf); // fails early, saying how to fix it
-        if (groupId != null) {
-            conf.set(dev.hark.job.HarkOptions.GROUP_ID, groupId);
-        }
-        if (deliveryGuarantee != null) {
-            conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
-        }
+        JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.GROUP_ID, groupId);
+        JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
         kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         if (checkpointMillis != null) {
             if (checkpointMillis > 0) {

@@ -1,5 +1,8 @@
 package dev.hark.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -14,5 +17,17 @@ public record HarkCommand(int exit, String out, String err) {
         cli.setErr(new PrintWriter(err));
         int exit = cli.execute(args);
         return new HarkCommand(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs a command that must be refused as a person would want: exit status 2, {@code expected} in what it says,
+     * and no stack trace.
+     */
+    public static HarkCommand refused(String expected, String... args) {
+        HarkCommand command = run(args);
+        assertEquals(2, command.exit(), command.out() + command.err());
+        assertTrue(command.err().contains(expected), "expected \"" + expected + "\" in: " + command.err());
+        assertTrue(!command.err().contains("\tat "), "a stack trace: " + command.err());
+        return command;
     }
 }

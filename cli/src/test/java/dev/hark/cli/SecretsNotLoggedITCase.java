@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
 import java.io.PrintWriter;
@@ -57,9 +58,7 @@ class SecretsNotLoggedITCase {
 
     @Test
     void kafkaSecretsNeverReachTheLogsOrTheOutput(@TempDir Path dir) throws Exception {
-        KAFKA.createTopic("sec-audio", 1);
-        KAFKA.createTopic("sec-predictions", 1);
-        KAFKA.createTopic("sec-dead", 1);
+        TestJobs.createTopics(KAFKA, "sec", 1);
         KAFKA.createTopic("sec-detections", 1);
         float[] audio = java.util.Arrays.copyOf(TestAudio.demoStreams().get(0).audio().samples(), 2 * 16000);
         TestAudio.send(KAFKA.bootstrapServers(), "sec-audio", TestAudio.chunks("sec", audio, 16000, 1600, 0));

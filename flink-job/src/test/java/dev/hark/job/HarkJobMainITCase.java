@@ -7,6 +7,7 @@ import dev.hark.data.DemoStreams;
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
 import java.time.Duration;
@@ -28,9 +29,7 @@ class HarkJobMainITCase {
 
     @Test
     void runsFromItsOwnArguments() throws Exception {
-        KAFKA.createTopic("main-audio", 1);
-        KAFKA.createTopic("main-predictions", 1);
-        KAFKA.createTopic("main-dead", 1);
+        TestJobs.createTopics(KAFKA, "main", 1);
         DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
         float[] threeSeconds = java.util.Arrays.copyOf(sample.audio().samples(), 3 * 16000);
         TestAudio.send(KAFKA.bootstrapServers(), "main-audio", TestAudio.chunks("main", threeSeconds, 16000, 1600, 0));

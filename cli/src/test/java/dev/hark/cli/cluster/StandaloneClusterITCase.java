@@ -8,6 +8,7 @@ import dev.hark.cli.HarkCommand;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
 import java.io.IOException;
@@ -59,9 +60,7 @@ class StandaloneClusterITCase {
     }
 
     private static void topics(String prefix) {
-        KAFKA.createTopic(prefix + "-audio", 2);
-        KAFKA.createTopic(prefix + "-predictions", 1);
-        KAFKA.createTopic(prefix + "-dead", 1);
+        TestJobs.createTopics(KAFKA, prefix, 2);
     }
 
     private static void send(String prefix, String stream, float[] audio, long start) {
@@ -177,18 +176,14 @@ class StandaloneClusterITCase {
 
     @Test
     void explainsWhatGoesWrong(@TempDir Path dir) throws Exception {
-        HarkCommand nobody = hark("submit", "--jobmanager", "127.0.0.1:" + StandaloneFlinkCluster.freePort(),
+        HarkCommand.refused("no JobManager answers at http://127.0.0.1:",
+                "submit", "--jobmanager", "127.0.0.1:" + StandaloneFlinkCluster.freePort(),
                 "--jar", StandaloneFlinkCluster.jobJar().toString(), "--hark.kafka.bootstrap-servers", "127.0.0.1:1");
-        assertEquals(2, nobody.exit());
-        assertTrue(nobody.err().contains("no JobManager answers at http://127.0.0.1:"), nobody.err());
 
-        HarkCommand typo = hark("submit", "--jobmanager", "127.0.0.1:1", "--hark.topic.predicitons", "out");
-        assertEquals(2, typo.exit());
-        assertTrue(typo.err().contains("did you mean hark.topic.predictions?"), typo.err());
+        HarkCommand.refused("did you mean hark.topic.predictions?",
+                "submit", "--jobmanager", "127.0.0.1:1", "--hark.topic.predicitons", "out");
 
-        HarkCommand unknown = hark("submit", "--jobmanger", "127.0.0.1:1");
-        assertEquals(2, unknown.exit());
-        assertTrue(unknown.err().contains("--jobmanager"), unknown.err());
+        HarkCommand.refused("--jobmanager", "submit", "--jobmanger", "127.0.0.1:1");
 
         Path notAJar = dir.resolve("hark.jar");
         Files.writeString(notAJar, "not a jar");
@@ -200,16 +195,13 @@ class StandaloneClusterITCase {
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("Apache Flink"), page.body());
 
-            HarkCommand rejected = hark("submit", "--jobmanager", cluster.restAddress(), "--jar", notAJar.toString(),
+            HarkCommand.refused("could not start the job",
+                    "submit", "--jobmanager", cluster.restAddress(), "--jar", notAJar.toString(),
                     "--hark.kafka.bootstrap-servers", "127.0.0.1:1");
-            assertEquals(2, rejected.exit());
-            assertTrue(rejected.err().contains("could not start the job"), rejected.err());
 
-            HarkCommand noModel = hark("submit", "--jobmanager", cluster.restAddress(), "--jar",
+            HarkCommand.refused("is neither a model folder", "submit", "--jobmanager", cluster.restAddress(), "--jar",
                     StandaloneFlinkCluster.jobJar().toString(), "--hark.kafka.bootstrap-servers", "127.0.0.1:1",
                     "--hark.model.dir", "/no/such/model");
-            assertEquals(2, noModel.exit());
-            assertTrue(noModel.err().contains("is neither a model folder"), noModel.err());
         }
     }
 }

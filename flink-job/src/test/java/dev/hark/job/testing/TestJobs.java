@@ -17,9 +17,7 @@ public final class TestJobs {
      * at-least-once output (visible at once). Tests change what they need on top.
      */
     public static Configuration configuration(KafkaBrokerExtension kafka, String prefix, int audioPartitions) {
-        kafka.createTopic(prefix + "-audio", audioPartitions);
-        kafka.createTopic(prefix + "-predictions", 1);
-        kafka.createTopic(prefix + "-dead", 1);
+        createTopics(kafka, prefix, audioPartitions);
         Configuration conf = new Configuration();
         conf.set(HarkOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(HarkOptions.AUDIO_TOPIC, prefix + "-audio");
@@ -29,6 +27,13 @@ public final class TestJobs {
         conf.set(HarkOptions.STARTING_OFFSETS, "earliest");
         conf.set(HarkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
         return conf;
+    }
+
+    /** Creates a job's topics: {@code <prefix>-audio} (with {@code audioPartitions}), {@code -predictions}, {@code -dead}. */
+    public static void createTopics(KafkaBrokerExtension kafka, String prefix, int audioPartitions) {
+        kafka.createTopic(prefix + "-audio", audioPartitions);
+        kafka.createTopic(prefix + "-predictions", 1);
+        kafka.createTopic(prefix + "-dead", 1);
     }
 
     /** Creates {@code <prefix>-control} and points the job's model control topic at it; returns its name. */
