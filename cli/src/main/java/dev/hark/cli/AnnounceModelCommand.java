@@ -57,6 +57,7 @@ final class AnnounceModelCommand implements Callable<Integer> {
                 .setAnnouncedAt(Instant.now())
                 .setAnnouncedBy(by)
                 .build();
+        kafka.requireTopics(java.util.List.of(topic));
         Map<String, Object> config = new HashMap<>(kafka.properties);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,15 +1,11 @@
 package dev.hark.cli;
 
-import dev.hark.avro.DeadLetter;
-import dev.hark.avro.Detection;
-import dev.hark.avro.LabelScore;
-import dev.hark.avro.Prediction;
 import dev.hark.avro.wire.WireFormat;
 import dev.hark.client.KafkaClients;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,8 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = {"Print what the job writes, a line per record: predictions, detections or dead letters (each",
-                "record says which). Reads committed records only, as hark's exactly-once output should be read."})
+        description = {"Follow what the job writes: predictions as a live table (stream, window, top labels, model,",
+                "latency from the window's end), detections and dead letters as lines of their own; or JSON lines",
+                "(--json). Reads committed records only (isolation.level=read_committed), as hark's exactly-once output",
+                "should be read; --kafka-property isolation.level=read_uncommitted shows records before their commit."})
 final class ConsumeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,8 +28,14 @@ final class ConsumeCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = "predictions", split = ",",
-            description = "Topics to read, comma-separated (default: ${DEFAULT-VALUE}).")
+            description = "Topics to read, comma-separated, e.g. predictions,audio-dead-letters (default: ${DEFAULT-VALUE}).")
     List<String> topics;
+
+    @Option(names = "--stream", paramLabel = "ID", description = "Show this stream only; repeatable.")
+    List<String> streams = new ArrayList<>();
+
+    @Option(names = "--json", description = "One JSON object per line instead of the table.")
+    boolean json;
 
     @Option(names = "--from-beginning", description = "Start at the topics' first records instead of new ones.")
     boolean fromBeginning;
@@ -41,16 +45,27 @@ final class ConsumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (max != null && max < 1) {
+            throw new HarkCli.UserError("--max must be at least 1, got " + max);
+        }
+        kafka.requireTopics(topics);
         PrintWriter out = spec.commandLine().getOut();
-        long seen = 0;
+        if (!json) {
+            out.println(OutputRecords.HEADER);
+            out.flush();
+        }
+        long shown = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(kafka.bootstrapServers,
                 fromBeginning ? "earliest" : "latest", kafka.properties)) {
             consumer.subscribe(topics);
-            while (max == null || seen < max) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    out.println(describe(record.value()));
-                    if (max != null && ++seen >= max) {
-                        break;
+            while (max == null || shown < max) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    String line = line(record);
+                    if (line != null) {
+                        out.println(line);
+                        if (max != null && ++shown >= max) {
+                            break;
+                        }
                     }
                 }
                 out.flush();
@@ -59,33 +74,20 @@ final class ConsumeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A record of any of the job's outputs, as one line. */
-    static String describe(byte[] value) {
+    /** The record as the user asked to see it; null when filtered out. */
+    private String line(ConsumerRecord<byte[], byte[]> record) {
+        Object decoded;
         try {
-            return prediction(WireFormat.decode(value, Prediction.getDecoder(), "Prediction"));
-        } catch (WireFormat.DecodeException notAPrediction) {
-            try {
-                Detection d = WireFormat.decode(value, Detection.getDecoder(), "Detection");
-                return String.format(Locale.ROOT, "detection   %-12s %-10s %.2f  %s - %s  (%s v%s)", d.getStreamId(),
-                        d.getLabel(), d.getScore(), d.getStart(), d.getEnd(), d.getModelName(), d.getModelVersion());
-            } catch (WireFormat.DecodeException notADetection) {
-                try {
-                    DeadLetter d = WireFormat.decode(value, DeadLetter.getDecoder(), "DeadLetter");
-                    return String.format(Locale.ROOT, "dead letter %s[%d]@%d  %s: %s", d.getSourceTopic(),
-                            d.getSourcePartition(), d.getSourceOffset(), d.getReason(), d.getMessage());
-                } catch (WireFormat.DecodeException e) {
-                    return "not a record of hark's: " + e.getMessage();
-                }
-            }
+            decoded = OutputRecords.decode(record.value());
+        } catch (WireFormat.DecodeException e) {
+            String where = record.topic() + "[" + record.partition() + "]@" + record.offset();
+            return json ? "{\"type\":\"unreadable\",\"record\":\"" + where + "\"}"
+                    : "not a record of hark's at " + where + ": " + e.getMessage();
         }
-    }
-
-    private static String prediction(Prediction p) {
-        LabelScore top = p.getTop().get(0);
-        LabelScore next = p.getTop().size() > 1 ? p.getTop().get(1) : null;
-        return String.format(Locale.ROOT, "prediction  %-12s window %4d  %s  %-10s %.2f  next %-10s %.2f  (%s v%s%s)",
-                p.getStreamId(), p.getWindowIndex(), p.getWindowStart(), top.getLabel(), top.getScore(),
-                next == null ? "-" : next.getLabel(), next == null ? 0f : next.getScore(), p.getModelName(),
-                p.getModelVersion(), Boolean.TRUE.equals(p.getGapFilled()) ? ", gap filled" : "");
+        if (!streams.isEmpty() && !streams.contains(OutputRecords.streamOf(decoded))) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        return json ? OutputRecords.json(decoded, now) : OutputRecords.row(decoded, now);
     }
 }

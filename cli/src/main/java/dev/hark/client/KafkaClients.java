@@ -3,6 +3,8 @@ package dev.hark.client;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,6 +29,14 @@ public final class KafkaClients {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.putAll(properties);
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** An admin client, with any client property (SASL, SSL, ...) on top. */
+    public static Admin admin(String bootstrapServers, Map<String, String> properties) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(properties);
+        return Admin.create(config);
     }
 
     /** A consumer in a fresh group, from the earliest offset, seeing committed transactions only. */

@@ -33,21 +33,36 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
+    private final boolean temporary;
     private final int brokerPort;
     private final KafkaRaftServer server;
 
-    private EmbeddedKafka(Path logDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, boolean temporary, int brokerPort, KafkaRaftServer server) {
         this.logDir = logDir;
+        this.temporary = temporary;
         this.brokerPort = brokerPort;
         this.server = server;
     }
 
-    /** Formats a fresh log folder and starts the broker; returns once it accepts admin requests. */
+    /** A broker on a free port, its logs in a temporary folder; returns once it accepts admin requests. */
     public static EmbeddedKafka start() {
+        return start(0, null);
+    }
+
+    /**
+     * A broker on {@code 127.0.0.1:port} (0: a free port) keeping its logs in {@code dataDir} (formatted on first
+     * use, kept on close, so topics and records survive a restart) or, when null, in a temporary folder removed on
+     * close. Returns once it accepts admin requests.
+     */
+    public static EmbeddedKafka start(int port, Path dataDir) {
+        boolean temporary = dataDir == null;
         Path logDir = null;
         try {
-            logDir = Files.createTempDirectory("hark-kafka-");
-            int brokerPort = freePort();
+            if (port != 0) {
+                requireFree(port);
+            }
+            logDir = temporary ? Files.createTempDirectory("hark-kafka-") : Files.createDirectories(dataDir);
+            int brokerPort = port != 0 ? port : freePort();
             int controllerPort = freePort();
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
@@ -71,25 +86,50 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("auto.create.topics.enable", "false");
             // Exactly-once sinks keep transactions open for a checkpoint interval; allow the usual 15 minutes.
             props.put("transaction.max.timeout.ms", "900000");
-            Path config = logDir.resolve("server.properties");
+            Path config = Files.createTempFile("hark-kafka-", ".properties");
             try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
                 props.store(out, "hark embedded broker");
             }
             ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
-            int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-                    config.toString()}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
+            // --ignore-formatted: a data folder kept from an earlier run starts with its topics and records.
+            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId(logDir), "-c",
+                    config.toString(), "--ignore-formatted"}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
+            Files.deleteIfExists(config);
             if (rc != 0) {
                 throw new IllegalStateException("formatting the Kafka log folder failed: " + formatLog);
             }
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(logDir, brokerPort, server);
+            EmbeddedKafka kafka = new EmbeddedKafka(logDir, temporary, brokerPort, server);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {
-            deleteQuietly(logDir);
+            if (temporary) {
+                deleteQuietly(logDir);
+            }
             throw new UncheckedIOException("could not start the embedded Kafka broker", e);
         }
+    }
+
+    /** The cluster id a kept data folder was formatted with, or a new one. */
+    private static String clusterId(Path logDir) throws IOException {
+        Path meta = logDir.resolve("meta.properties");
+        if (Files.isRegularFile(meta)) {
+            Properties formatted = new Properties();
+            try (var in = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
+                formatted.load(in);
+            }
+            String id = formatted.getProperty("cluster.id");
+            if (id != null) {
+                return id;
+            }
+        }
+        return Uuid.randomUuid().toString();
+    }
+
+    /** Where the broker keeps its logs. */
+    public Path dataDir() {
+        return logDir;
     }
 
     /** {@code 127.0.0.1:<port>} */
@@ -133,7 +173,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-        deleteQuietly(logDir);
+        if (temporary) {
+            deleteQuietly(logDir);
+        }
+    }
+
+    /** Fails with what to do when another process listens on the port already. */
+    private static void requireFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (another broker, or an earlier"
+                    + " bin/hark broker still running?): stop it, or choose another port");
+        }
     }
 
     static int freePort() throws IOException {

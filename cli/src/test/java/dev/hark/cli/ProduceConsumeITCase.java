@@ -90,10 +90,74 @@ class ProduceConsumeITCase {
         String out = run("consume", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "outputs",
                 "--from-beginning", "--max", "3");
         List<String> lines = out.lines().toList();
-        assertEquals(3, lines.size(), out);
-        assertTrue(lines.get(0).matches("prediction +mic-7 +window +3 .*stop +0\\.91 +next go +0\\.05 +\\(keywords v2\\)"),
-                lines.get(0));
-        assertTrue(lines.get(1).contains("dead letter audio-chunks[1]@42  EMPTY_RECORD: no value"), lines.get(1));
-        assertTrue(lines.get(2).startsWith("not a record of hark's"), lines.get(2));
+        assertEquals(4, lines.size(), out);
+        assertEquals(OutputRecords.HEADER, lines.get(0));
+        assertTrue(lines.get(1).matches("mic-7 +3  \\d\\d:\\d\\d:\\d\\d\\.\\d{3}  stop +0\\.91  go +0\\.05  keywords v2 +\\d+ ms"),
+                lines.get(1));
+        assertTrue(lines.get(2).contains("dead letter audio-chunks[1]@42 key null  EMPTY_RECORD: no value"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("not a record of hark's at outputs[0]@2"), lines.get(3));
+
+        String json = run("consume", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "outputs",
+                "--from-beginning", "--max", "2", "--json");
+        lines = json.lines().toList();
+        assertEquals(2, lines.size(), json);
+        assertTrue(lines.get(0).startsWith("{\"type\":\"prediction\",\"stream_id\":\"mic-7\",\"window_index\":3,"
+                + "\"window_start\":1500,\"window_end\":2500,\"model_name\":\"keywords\",\"model_version\":\"2\","
+                + "\"top\":[{\"label\":\"stop\",\"score\":0.91},{\"label\":\"go\",\"score\":0.05}],\"gap_filled\":false,"
+                + "\"inference_micros\":800,\"batch_size\":4,\"latency_ms\":"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("{\"type\":\"dead_letter\",\"source_topic\":\"audio-chunks\""), lines.get(1));
+    }
+
+    @Test
+    void consumeFollowsOneStreamWhenAsked() {
+        KAFKA.createTopic("two-streams", 1);
+        for (String stream : List.of("a", "b", "a")) {
+            Prediction p = Prediction.newBuilder().setStreamId(stream).setWindowIndex(0)
+                    .setWindowStart(Instant.ofEpochMilli(0)).setWindowEnd(Instant.ofEpochMilli(1000))
+                    .setModelName("m").setModelVersion("1").setTop(List.of(new LabelScore("yes", 1f)))
+                    .setTimings(new InferenceTimings(1L, 1, Instant.ofEpochMilli(1), Instant.ofEpochMilli(2))).build();
+            TestAudio.sendRaw(KAFKA.bootstrapServers(), "two-streams", null, WireFormat.encode(p, Prediction.getEncoder()));
+        }
+        String out = run("consume", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "two-streams",
+                "--from-beginning", "--max", "2", "--stream", "a", "--json");
+        assertEquals(2, out.lines().filter(l -> l.contains("\"stream_id\":\"a\"")).count(), out);
+        assertEquals(2, out.lines().count(), out);
+    }
+
+    @Test
+    void produceSimulatesManyStreamsFromOneFile() throws Exception {
+        KAFKA.createTopic("load", 3);
+        Path wav = TestAudio.REPOSITORY.resolve(DemoStreams.BUNDLED_FOLDER).resolve("car.wav");
+        String out = run("produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "load", "--fast",
+                "--chunk-ms", "1000", "--streams", "4", "--stream-id", "sim", wav.toString());
+        int perStream = 10 + 1;
+        assertTrue(out.contains("sent " + 4 * perStream + " chunks of 4 stream(s) to load: 40.0 s of audio"), out);
+        assertTrue(out.contains("done: " + 4 * perStream + " chunks sent, " + 4 * perStream + " acknowledged"), out);
+        try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "load")) {
+            List<AudioChunk> chunks = reader.untilCount("load", 4 * perStream, Duration.ofSeconds(30))
+                    .values("load", AudioChunk.getDecoder());
+            assertEquals(java.util.Set.of("sim-0", "sim-1", "sim-2", "sim-3"),
+                    chunks.stream().map(AudioChunk::getStreamId).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void kafkaProblemsAreOneLineThatSaysWhatToDo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path wav = TestAudio.REPOSITORY.resolve(DemoStreams.BUNDLED_FOLDER).resolve("car.wav");
+        HarkCommand.refused("topic no-such-topic does not exist on " + KAFKA.bootstrapServers(),
+                "produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "no-such-topic", wav.toString());
+
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        HarkCommand noBroker = HarkCommand.refused("no Kafka broker answered at 127.0.0.1:" + closedPort + " within 20 s",
+                "consume", "--bootstrap-servers", "127.0.0.1:" + closedPort);
+        assertEquals(1, noBroker.err().lines().count(), "one line: " + noBroker.err());
+
+        Path notWav = dir.resolve("notes.wav");
+        java.nio.file.Files.writeString(notWav, "not audio");
+        HarkCommand.refused(notWav + ": not a readable WAV file", "produce", "--bootstrap-servers",
+                KAFKA.bootstrapServers(), notWav.toString());
     }
 }

@@ -87,6 +87,28 @@ public final class AudioClassifier implements AutoCloseable {
         return function;
     }
 
+    /**
+     * Runs the model on zero-filled batches of each size before it takes traffic: TensorFlow prepares its kernels
+     * and buffers on a session's first calls, which would otherwise delay the first real windows by hundreds of
+     * milliseconds.
+     *
+     * @return how long each batch size took, in nanoseconds, in the order given
+     */
+    public long[] warmUp(int... batchSizes) {
+        requireOpen();
+        long[] nanos = new long[batchSizes.length];
+        for (int i = 0; i < batchSizes.length; i++) {
+            int batch = batchSizes[i];
+            if (batch < 1) {
+                throw new IllegalArgumentException("a warm-up batch needs at least one window, got " + batch);
+            }
+            long start = System.nanoTime();
+            classify(new float[batch * windowSize()], batch);
+            nanos[i] = System.nanoTime() - start;
+        }
+        return nanos;
+    }
+
     /** Whether the model is loaded (between a successful {@link #open()} and {@link #close()}). */
     public boolean isOpen() {
         return bundle != null;

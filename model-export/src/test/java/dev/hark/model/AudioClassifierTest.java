@@ -62,4 +62,20 @@ class AudioClassifierTest {
         good.close();
         assertTrue(closed(loaded.get(2)));
     }
+
+    @Test
+    void warmUpRunsEachBatchSizeOnceAndLeavesTheModelServing() throws Exception {
+        List<SavedModelBundle> loaded = new ArrayList<>();
+        AudioClassifier classifier = keeping(ModelVersions.BUNDLED, loaded);
+        assertThrows(IllegalStateException.class, () -> classifier.warmUp(1), "a closed model cannot warm up");
+        try (AudioClassifier open = classifier.open()) {
+            long[] nanos = open.warmUp(1, 32);
+            assertEquals(2, nanos.length);
+            assertTrue(nanos[0] > 0 && nanos[1] > 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> open.warmUp(0));
+            assertTrue(e.getMessage().contains("at least one window"), e.getMessage());
+            float[][] scores = open.classify(new float[open.windowSize()], 1);
+            assertEquals(open.contract().labels().size(), scores[0].length, "the model still serves after warming up");
+        }
+    }
 }

@@ -61,6 +61,8 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     private transient Histogram latencyMicros;
     private transient Counter windowsScored;
     private transient Counter modelSwaps;
+    /** How long the last model opened took to warm up (a metric). */
+    private transient volatile long lastWarmUpMillis;
     private transient Counter modelsRejected;
     private transient Counter announcementsApplied;
     /** The announcement being served, or null while the configured model is. */
@@ -99,8 +101,9 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         modelSwaps = getMetricGroup().counter("modelSwaps");
         modelsRejected = getMetricGroup().counter("modelsRejected");
         announcementsApplied = getMetricGroup().counter("announcementsApplied");
+        getMetricGroup().gauge("modelWarmUpMillis", () -> lastWarmUpMillis);
         model = new ModelLifecycle(settings.contract(), ModelMirror::localView,
-                dir -> new AudioClassifier(dir, settings.intraOpThreads(), 1).open(), new ModelLifecycle.Listener() {
+                this::openWarmedUp, new ModelLifecycle.Listener() {
                     @Override
                     public void swapped(Path from, Path to, ModelContract contract, String why) {
                         modelSwaps.inc();
@@ -133,6 +136,24 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         getMetricGroup().gauge("gpuDevices", () -> gpus);
         if (settings.pollMillis() > 0) {
             schedulePoll();
+        }
+    }
+
+    /**
+     * Opens a model and runs it on a dummy batch of one window and one of a full batch, so that neither the first
+     * model nor a swapped-in one makes its first real windows wait for TensorFlow's first-call set-up.
+     */
+    private AudioClassifier openWarmedUp(Path dir) throws Exception {
+        AudioClassifier classifier = new AudioClassifier(dir, settings.intraOpThreads(), 1).open();
+        try {
+            long[] nanos = classifier.warmUp(1, settings.batchSize());
+            lastWarmUpMillis = (nanos[0] + nanos[1]) / 1_000_000;
+            LOG.info("model {} warmed up in {} ms (batch of 1: {} ms, of {}: {} ms)", dir, lastWarmUpMillis,
+                    nanos[0] / 1_000_000, settings.batchSize(), nanos[1] / 1_000_000);
+            return classifier;
+        } catch (RuntimeException e) {
+            classifier.close();
+            throw e;
         }
     }
 

@@ -1,0 +1,93 @@
+package dev.hark.client;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+
+/**
+ * Checks, before a command starts its real work, that the Kafka it was given answers and holds the topics it needs,
+ * so that a wrong address, a broker that is down, bad credentials or a missing topic give one line that says what to
+ * do, within a bounded time, instead of a client that retries silently.
+ */
+public final class KafkaPreflight {
+    /** How long a broker may take to answer before the command gives up. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
+
+    private KafkaPreflight() {
+    }
+
+    /** Why Kafka cannot be used as asked; the message says what to do. */
+    public static final class KafkaUnavailableException extends IllegalStateException {
+        public KafkaUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** Fails with a {@link KafkaUnavailableException} unless the brokers answer and every topic exists. */
+    public static void check(String bootstrapServers, Map<String, String> properties, Collection<String> topics,
+                             Duration timeout) {
+        Map<String, String> bounded = new java.util.HashMap<>(properties);
+        bounded.putIfAbsent("request.timeout.ms", String.valueOf(timeout.toMillis()));
+        bounded.putIfAbsent("default.api.timeout.ms", String.valueOf(timeout.toMillis()));
+        try (Admin admin = KafkaClients.admin(bootstrapServers, bounded)) {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                    .nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (topics.isEmpty()) {
+                return;
+            }
+            Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs((int) timeout.toMillis()))
+                    .names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<String> missing = topics.stream().filter(t -> !existing.contains(t)).distinct().toList();
+            if (!missing.isEmpty()) {
+                throw new KafkaUnavailableException((missing.size() == 1 ? "topic " : "topics ")
+                        + String.join(", ", missing) + (missing.size() == 1 ? " does" : " do") + " not exist on "
+                        + bootstrapServers + " (it has " + (existing.isEmpty() ? "no topics" : existing.stream().sorted()
+                        .collect(Collectors.joining(", "))) + "): create " + (missing.size() == 1 ? "it" : "them")
+                        + " (kafka-topics.sh --create, or bin/hark broker, which creates hark's), or name another topic");
+            }
+        } catch (TimeoutException e) {
+            throw unreachable(bootstrapServers, timeout);
+        } catch (ExecutionException e) {
+            throw explain(bootstrapServers, timeout, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted while reaching Kafka at " + bootstrapServers);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new KafkaUnavailableException("cannot use Kafka at " + bootstrapServers + ": " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")
+                    + "; check --bootstrap-servers and the --kafka-property values");
+        }
+    }
+
+    private static KafkaUnavailableException explain(String bootstrapServers, Duration timeout, Throwable cause) {
+        if (cause instanceof AuthenticationException) {
+            return new KafkaUnavailableException("Kafka at " + bootstrapServers + " refused the credentials: "
+                    + cause.getMessage() + "; check sasl.jaas.config and security.protocol (--kafka-property)");
+        }
+        if (cause instanceof AuthorizationException) {
+            return new KafkaUnavailableException("Kafka at " + bootstrapServers + " refused access: "
+                    + cause.getMessage() + "; the principal needs an ACL for it");
+        }
+        if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return unreachable(bootstrapServers, timeout);
+        }
+        return new KafkaUnavailableException("cannot use Kafka at " + bootstrapServers + ": " + cause.getMessage());
+    }
+
+    private static KafkaUnavailableException unreachable(String bootstrapServers, Duration timeout) {
+        return new KafkaUnavailableException("no Kafka broker answered at " + bootstrapServers + " within "
+                + timeout.toSeconds() + " s: is it running and is that its address? (bin/hark broker starts one on"
+                + " 127.0.0.1:9092; with TLS or SASL, pass security.protocol and the rest as --kafka-property)");
+    }
+}
