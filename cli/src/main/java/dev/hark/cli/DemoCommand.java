@@ -9,6 +9,8 @@ import dev.hark.client.ChunkProducer;
 import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
 import dev.hark.data.StreamComposer;
+import dev.hark.cli.cluster.FlinkRestClient;
+import dev.hark.cli.cluster.JobWatch;
 import dev.hark.job.HarkJob;
 import dev.hark.job.JobSettings;
 import dev.hark.job.LocalFlink;
@@ -71,7 +73,11 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("hark demo: starting an embedded Kafka broker on 127.0.0.1 ...");
         long began = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Configuration conf = job.toConfiguration(LocalFlink.loopbackConfiguration(), kafka.bootstrapServers());
+            Configuration base = LocalFlink.loopbackConfiguration();
+            int webPort = WebPort.choose(0);
+            base.set(org.apache.flink.configuration.RestOptions.BIND_PORT, String.valueOf(webPort));
+            base.set(org.apache.flink.configuration.RestOptions.PORT, webPort);
+            Configuration conf = job.toConfiguration(base, kafka.bootstrapServers());
             audioTopic = conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC);
             predictionsTopic = conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC);
             deadLetterTopic = conf.get(dev.hark.job.HarkOptions.DEAD_LETTER_TOPIC);
@@ -86,6 +92,12 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("broker %s up; starting the Flink job with model %s v%s (%s) ...%n",
                     kafka.bootstrapServers(), settings.contract().name(), settings.contract().version(), settings.inference().modelLocation());
             JobClient client = HarkJob.start(env, conf);
+            JobWatch watch = new JobWatch(new FlinkRestClient("127.0.0.1:" + webPort, Duration.ofSeconds(10)),
+                    client.getJobID().toString());
+            // Audio starts once every task runs, its model loaded and warmed up: the first windows are not kept
+            // waiting by the job's own start.
+            watch.awaitAllTasksRunning(Duration.ofMinutes(3));
+            System.out.printf("job running (Flink web UI: %s)%n", watch.page());
 
             Map<String, Integer> expected = new HashMap<>();
             dev.hark.audio.SlidingWindows windows = new dev.hark.audio.SlidingWindows(
@@ -96,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 expected.put(s.stream().id(), n);
                 total += n;
             }
-            long streamStart = System.currentTimeMillis() + 1000;
+            long streamStart = System.currentTimeMillis();
             AtomicReference<Throwable> producerError = new AtomicReference<>();
             Thread producer = new Thread(() -> produce(kafka.bootstrapServers(), streams, streamStart, producerError),
                     "hark-demo-producer");

@@ -1,6 +1,9 @@
 package dev.hark.cli;
 
+import dev.hark.cli.cluster.FlinkRestClient;
+import dev.hark.cli.cluster.JobWatch;
 import dev.hark.job.HarkJob;
+import java.io.PrintWriter;
 import dev.hark.job.LocalFlink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,20 +50,57 @@ final class RunCommand implements Callable<Integer> {
                     + " Values are never logged.")
     java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--web-port", paramLabel = "PORT",
+            description = "Port of Flink's web UI and REST API, on 127.0.0.1 (default: 8081, or a free port when 8081 is"
+                    + " taken; 0: a free port).")
+    Integer webPort;
+
+    @Option(names = "--status-every", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Print a status line this often (default: ${DEFAULT-VALUE}; 0: never).")
+    int statusSeconds;
+
     @Mixin
     JobOptions job;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Kafka answers, with every topic the job reads and writes, before the job starts (not a restart loop after). */
+    private static void requireKafka(Configuration conf) {
+        java.util.List<String> topics = new java.util.ArrayList<>(java.util.List.of(
+                conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC),
+                conf.get(dev.hark.job.HarkOptions.DEAD_LETTER_TOPIC)));
+        conf.getOptional(dev.hark.job.HarkOptions.DETECTIONS_TOPIC).ifPresent(topics::add);
+        conf.getOptional(dev.hark.job.HarkOptions.MODEL_CONTROL_TOPIC).ifPresent(topics::add);
+        java.util.Map<String, String> properties = new java.util.HashMap<>();
+        conf.toMap().forEach((key, value) -> {
+            if (key.startsWith(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX)) {
+                properties.put(key.substring(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
+            }
+        });
+        dev.hark.client.KafkaPreflight.check(dev.hark.job.KafkaWiring.bootstrapServers(conf), properties, topics,
+                dev.hark.client.KafkaPreflight.DEFAULT_TIMEOUT);
+    }
 
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
             throw new HarkCli.UserError("--parallelism must be at least 1, got " + parallelism);
         }
+        if (statusSeconds < 0) {
+            throw new HarkCli.UserError("--status-every must be 0 or more seconds, got " + statusSeconds);
+        }
         Configuration base = LocalFlink.loopbackConfiguration();
+        int port = WebPort.choose(webPort);
+        base.set(org.apache.flink.configuration.RestOptions.BIND_PORT, String.valueOf(port));
+        base.set(org.apache.flink.configuration.RestOptions.PORT, port);
         if (configFile != null) {
             base.addAll(dev.hark.job.YamlConfig.load(configFile));
         }
+        if (bootstrapServers == null && base.getOptional(dev.hark.job.HarkOptions.BOOTSTRAP_SERVERS).isEmpty()) {
+            bootstrapServers = KafkaOptions.LOCAL_BROKER; // where bin/hark broker listens
+        }
         Configuration conf = job.toConfiguration(base, bootstrapServers);
-        dev.hark.job.KafkaWiring.bootstrapServers(conf); // fails early, saying how to fix it
         JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.GROUP_ID, groupId);
         JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
         kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
@@ -73,12 +113,22 @@ final class RunCommand implements Callable<Integer> {
         } else if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, HarkJob.DEFAULT_CHECKPOINT_INTERVAL);
         }
+        requireKafka(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         JobClient client = HarkJob.start(env, conf);
-        System.out.println("job " + client.getJobID() + " running; reading " + conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC)
-                + ", writing " + conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC));
-        client.getJobExecutionResult().get();
+        PrintWriter out = spec.commandLine().getOut();
+        JobWatch watch = new JobWatch(new FlinkRestClient("127.0.0.1:" + port, Duration.ofSeconds(10)),
+                client.getJobID().toString());
+        out.printf("job %s submitted: reading %s, writing %s%nFlink web UI: %s%n", client.getJobID(),
+                conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC),
+                watch.page());
+        out.flush();
+        var done = client.getJobExecutionResult();
+        if (statusSeconds > 0) {
+            watch.follow(out, Duration.ofSeconds(statusSeconds), done::isDone);
+        }
+        done.get();
         return 0;
     }
 }

@@ -164,6 +164,11 @@ public final class FlinkRestClient {
         throw new FlinkRestException("the savepoint of job " + jobId + " did not complete in " + wait.toSeconds() + " s");
     }
 
+    /** Any GET of the REST API, e.g. {@code /jobs/ID/checkpoints}; {@code what} names it in errors. */
+    public JsonNode get(String path, String what) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), what);
+    }
+
     /** The cluster's overview: TaskManagers, slots, jobs. */
     public JsonNode overview() {
         return send(HttpRequest.newBuilder(uri("/overview")).GET(), "read the cluster's overview");

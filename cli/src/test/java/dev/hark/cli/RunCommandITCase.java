@@ -1,0 +1,146 @@
+package dev.hark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hark.audio.SlidingWindows;
+import dev.hark.cli.cluster.FlinkRestClient;
+import dev.hark.data.DemoStreams;
+import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.TestAudio;
+import dev.hark.job.testing.TestJobs;
+import dev.hark.model.ModelContract;
+import dev.hark.model.ModelVersions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** bin/hark run tells an operator where its web UI is and how the job is doing, restarts and their cause included. */
+class RunCommandITCase {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final Pattern SUBMITTED = Pattern.compile("job ([0-9a-f]{32}) submitted");
+    private static final Pattern WEB_UI = Pattern.compile("Flink web UI: (http://127\\.0\\.0\\.1:(\\d+))/#/job/running/");
+
+    /** {@code bin/hark run} in a thread of this JVM, its output kept. */
+    private record Running(CompletableFuture<Integer> exit, StringWriter out) {
+        static Running start(String... args) {
+            CommandLine cli = HarkCli.commandLine();
+            StringWriter out = new StringWriter();
+            cli.setOut(new PrintWriter(out, true));
+            cli.setErr(new PrintWriter(out, true));
+            return new Running(CompletableFuture.supplyAsync(() -> cli.execute(args)), out);
+        }
+
+        /** Waits for a line that {@code wanted} accepts; fails with everything printed if none comes. */
+        String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (String line : out.toString().lines().toList()) {
+                    if (wanted.test(line)) {
+                        return line;
+                    }
+                }
+                assertTrue(!exit.isDone(), "bin/hark run ended: " + out);
+                Thread.sleep(200);
+            }
+            throw new AssertionError("no such line in " + timeout.toSeconds() + " s: " + out);
+        }
+
+        /** Cancels the job through the web UI's address that bin/hark run printed, as an operator could. */
+        void cancel() throws Exception {
+            String printed = out.toString();
+            Matcher job = SUBMITTED.matcher(printed);
+            Matcher web = WEB_UI.matcher(printed);
+            assertTrue(job.find() && web.find(), printed);
+            new FlinkRestClient(web.group(1), Duration.ofSeconds(10)).cancel(job.group(1));
+            exit.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long figure(String line, String name) {
+        Matcher m = Pattern.compile(name + " ([\\d,]+)").matcher(line);
+        return m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
+    }
+
+    @Test
+    void printsItsWebUiAndAStatusLineThatFollowsTheAudio() throws Exception {
+        TestJobs.createTopics(KAFKA, "status", 2);
+        Running run = Running.start("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0",
+                "--status-every", "1", "--audio-topic", "status-audio", "--predictions-topic", "status-predictions",
+                "--dead-letter-topic", "status-dead", "--delivery-guarantee", "AT_LEAST_ONCE",
+                "--model", ModelVersions.BUNDLED.toString());
+        try {
+            String ready = run.awaitLine(l -> l.contains(" RUNNING 3/3 tasks"), Duration.ofMinutes(2));
+            assertEquals(0, figure(ready, "chunks in"), ready);
+            Matcher web = WEB_UI.matcher(run.out().toString());
+            assertTrue(web.find(), run.out().toString());
+            assertTrue(new FlinkRestClient(web.group(1), Duration.ofSeconds(10)).overview().has("taskmanagers"),
+                    "the printed address serves Flink's REST API");
+
+            List<DemoStreams.Loaded> streams = TestAudio.demoStreams();
+            ModelContract contract = ModelContract.read(ModelVersions.BUNDLED);
+            int chunks = 0;
+            int windows = 0;
+            SlidingWindows sliding = new SlidingWindows(contract.windowFrames(), contract.windowFrames() / 2,
+                    contract.features().featuresPerFrame());
+            for (DemoStreams.Loaded s : streams) {
+                var parts = TestAudio.chunks(s.stream().id(), s.audio().samples(), s.audio().sampleRate(), 1600, 0);
+                TestAudio.send(KAFKA.bootstrapServers(), "status-audio", parts);
+                chunks += parts.size();
+                windows += sliding.windowCount(contract.features().frameCount(s.audio().samples().length));
+            }
+            TestAudio.sendRaw(KAFKA.bootstrapServers(), "status-audio", null, "not audio".getBytes());
+            int expectedChunks = chunks;
+            int expectedWindows = windows;
+            // Windows not yet completed by a later chunk stay open (the streams do not end): at least all but the last.
+            String flowing = run.awaitLine(l -> figure(l, "chunks in") == expectedChunks
+                    && figure(l, "dead letters") == 1 && figure(l, "predictions out") >= expectedWindows - streams.size(),
+                    Duration.ofMinutes(2));
+            assertEquals(figure(flowing, "windows scored"), figure(flowing, "predictions out"), flowing);
+            assertTrue(flowing.contains("restarts 0"), flowing);
+            run.awaitLine(l -> l.matches(".*\\| checkpoint [1-9]\\d*, \\d+ s ago, [\\d.]+ [KM]B \\| restarts 0"),
+                    Duration.ofMinutes(1));
+        } finally {
+            run.cancel();
+        }
+    }
+
+    @Test
+    void aJobRestartingInALoopSaysSoAndWhy(@TempDir Path models) throws Exception {
+        TestJobs.createTopics(KAFKA, "broken", 1);
+        Path broken = ModelVersions.addBroken(models, "7");
+        Running run = Running.start("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0",
+                "--status-every", "1", "--audio-topic", "broken-audio", "--predictions-topic", "broken-predictions",
+                "--dead-letter-topic", "broken-dead", "--model", broken.toString());
+        try {
+            String line = run.awaitLine(l -> figure(l, "restarts") >= 2, Duration.ofMinutes(2));
+            assertTrue(line.contains("last failure"), line);
+            assertTrue(line.contains("no model under " + broken + " loads"), line);
+            assertTrue(!line.contains(" RUNNING 3/3 tasks"), line);
+        } finally {
+            run.cancel();
+        }
+    }
+
+    @Test
+    void missingTopicsAreRefusedBeforeTheJobStarts() {
+        KAFKA.createTopic("lonely-audio", 1);
+        HarkCommand.refused("topics lonely-predictions, lonely-dead do not exist on " + KAFKA.bootstrapServers(),
+                "run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0", "--audio-topic",
+                "lonely-audio", "--predictions-topic", "lonely-predictions", "--dead-letter-topic", "lonely-dead");
+    }
+}
