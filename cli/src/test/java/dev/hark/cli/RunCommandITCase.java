@@ -11,65 +11,20 @@ import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** bin/hark run tells an operator where its web UI is and how the job is doing, restarts and their cause included. */
 class RunCommandITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    private static final Pattern SUBMITTED = Pattern.compile("job ([0-9a-f]{32}) submitted");
-    private static final Pattern WEB_UI = Pattern.compile("Flink web UI: (http://127\\.0\\.0\\.1:(\\d+))/#/job/running/");
-
-    /** {@code bin/hark run} in a thread of this JVM, its output kept. */
-    private record Running(CompletableFuture<Integer> exit, StringWriter out) {
-        static Running start(String... args) {
-            CommandLine cli = HarkCli.commandLine();
-            StringWriter out = new StringWriter();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(out, true));
-            return new Running(CompletableFuture.supplyAsync(() -> cli.execute(args)), out);
-        }
-
-        /** Waits for a line that {@code wanted} accepts; fails with everything printed if none comes. */
-        String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (String line : out.toString().lines().toList()) {
-                    if (wanted.test(line)) {
-                        return line;
-                    }
-                }
-                assertTrue(!exit.isDone(), "bin/hark run ended: " + out);
-                Thread.sleep(200);
-            }
-            throw new AssertionError("no such line in " + timeout.toSeconds() + " s: " + out);
-        }
-
-        /** Cancels the job through the web UI's address that bin/hark run printed, as an operator could. */
-        void cancel() throws Exception {
-            String printed = out.toString();
-            Matcher job = SUBMITTED.matcher(printed);
-            Matcher web = WEB_UI.matcher(printed);
-            assertTrue(job.find() && web.find(), printed);
-            new FlinkRestClient(web.group(1), Duration.ofSeconds(10)).cancel(job.group(1));
-            exit.get(60, TimeUnit.SECONDS);
-        }
-    }
 
     private static long figure(String line, String name) {
         Matcher m = Pattern.compile(name + " ([\\d,]+)").matcher(line);
@@ -79,14 +34,14 @@ class RunCommandITCase {
     @Test
     void printsItsWebUiAndAStatusLineThatFollowsTheAudio() throws Exception {
         TestJobs.createTopics(KAFKA, "status", 2);
-        Running run = Running.start("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0",
+        RunningCommand run = RunningCommand.start("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0",
                 "--status-every", "1", "--audio-topic", "status-audio", "--predictions-topic", "status-predictions",
                 "--dead-letter-topic", "status-dead", "--delivery-guarantee", "AT_LEAST_ONCE",
                 "--model", ModelVersions.BUNDLED.toString());
         try {
             String ready = run.awaitLine(l -> l.contains(" RUNNING 3/3 tasks"), Duration.ofMinutes(2));
             assertEquals(0, figure(ready, "chunks in"), ready);
-            Matcher web = WEB_UI.matcher(run.out().toString());
+            Matcher web = RunningCommand.WEB_UI.matcher(run.out().toString());
             assertTrue(web.find(), run.out().toString());
             assertTrue(new FlinkRestClient(web.group(1), Duration.ofSeconds(10)).overview().has("taskmanagers"),
                     "the printed address serves Flink's REST API");
@@ -123,7 +78,7 @@ class RunCommandITCase {
     void aJobRestartingInALoopSaysSoAndWhy(@TempDir Path models) throws Exception {
         TestJobs.createTopics(KAFKA, "broken", 1);
         Path broken = ModelVersions.addBroken(models, "7");
-        Running run = Running.start("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0",
+        RunningCommand run = RunningCommand.start("run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0",
                 "--status-every", "1", "--audio-topic", "broken-audio", "--predictions-topic", "broken-predictions",
                 "--dead-letter-topic", "broken-dead", "--model", broken.toString());
         try {

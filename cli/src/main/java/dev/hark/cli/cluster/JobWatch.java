@@ -23,6 +23,8 @@ public final class JobWatch {
 
     private final FlinkRestClient rest;
     private final String jobId;
+    /** The last completed checkpoint seen. */
+    private JsonNode lastCompleted;
     /** Per vertex, the metric names that feed each figure; found once the vertex's tasks have registered them. */
     private final Map<String, Map<Figure, List<String>>> metricNames = new HashMap<>();
 
@@ -78,6 +80,11 @@ public final class JobWatch {
         }
         JsonNode checkpoints = rest.get("/jobs/" + jobId + "/checkpoints", "read the checkpoints of job " + jobId);
         JsonNode latest = checkpoints.path("latest").path("completed");
+        if (latest.isObject()) {
+            lastCompleted = latest;
+        } else if (checkpoints.path("counts").path("completed").asLong() > 0 && lastCompleted != null) {
+            latest = lastCompleted; // the REST API leaves "latest" out now and then while its statistics refresh
+        }
         long age = latest.isObject() ? now - latest.path("latest_ack_timestamp").asLong() : -1;
         long bytes = latest.isObject() ? latest.path("checkpointed_size").asLong(latest.path("state_size").asLong()) : -1;
         long restarts = 0;
