@@ -28,7 +28,7 @@ class HarkCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "run", "features", "synth", "train", "evaluate", "produce", "consume",
+        for (String command : new String[] {"demo", "broker", "run", "features", "synth", "train", "evaluate", "produce", "consume",
                 "announce-model", "submit", "cancel", "savepoint"}) {
             HarkCommand r = run(command, "--help");
             assertEquals(0, r.exit(), command);
