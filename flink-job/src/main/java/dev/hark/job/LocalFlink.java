@@ -21,6 +21,8 @@ public final class LocalFlink {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
         conf.set(PipelineOptions.MAX_PARALLELISM, HarkJob.DEFAULT_MAX_PARALLELISM);
+        // The web UI and bin/hark run's status line read metrics through the REST API: fresh every second, not 10 s.
+        conf.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, java.time.Duration.ofSeconds(1));
         return conf;
     }
 }
