@@ -114,14 +114,17 @@ final class ProduceCommand implements Callable<Integer> {
                     : "give WAV files or folders to send (or --microphone)");
         }
         List<Stream> streams = microphone ? List.of() : streams();
-        kafka.requireTopics(List.of(topic));
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers, kafka.properties)) {
-            long chunks = microphone ? record(producer) : send(producer, streams);
-            producer.flush();
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "done: %d chunks sent, %d acknowledged by %s, %d failed%n", chunks,
-                    acknowledged.get(), kafka.bootstrapServers, failed.get());
-            out.flush();
+        // The audio is checked first (files read, microphone opened), then Kafka.
+        try (Microphone mic = microphone ? Microphone.open(microphoneRate) : null) {
+            kafka.requireTopics(List.of(topic));
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers, kafka.properties)) {
+                long chunks = mic != null ? record(mic, producer) : send(producer, streams);
+                producer.flush();
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf(Locale.ROOT, "done: %d chunks sent, %d acknowledged by %s, %d failed%n", chunks,
+                        acknowledged.get(), kafka.bootstrapServers, failed.get());
+                out.flush();
+            }
         }
         if (firstFailure.get() != null) {
             throw new HarkCli.UserError(failed.get() + " chunk(s) were not written to " + topic + ": "
@@ -205,33 +208,36 @@ final class ProduceCommand implements Callable<Integer> {
     }
 
     /** Records from the microphone and sends each chunk as soon as it is recorded, until Ctrl-C. */
-    private long record(KafkaProducer<byte[], byte[]> producer) {
+    private long record(Microphone mic, KafkaProducer<byte[], byte[]> producer) {
         String id = streamId == null ? "microphone" : streamId;
         int samplesPerChunk = Math.max(1, microphoneRate * chunkMillis / 1000);
         long chunks = 0;
         long start = System.currentTimeMillis();
         long nextReport = start + REPORT_EVERY_MILLIS;
-        try (Microphone mic = Microphone.open(microphoneRate)) {
-            spec.commandLine().getOut().printf("recording stream '%s' at %d Hz to %s; stop with Ctrl-C%n", id,
-                    microphoneRate, topic);
-            Thread main = Thread.currentThread();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                main.interrupt();
-                producer.flush();
-            }));
-            while (!Thread.currentThread().isInterrupted()) {
-                long eventTime = mic.nextChunkMillis();
-                byte[] pcm = mic.read(samplesPerChunk);
-                if (pcm.length == 0) {
-                    break;
-                }
-                AudioChunk chunk = AudioChunks.split(id, pcm, SampleEncoding.PCM_S16LE, 1, microphoneRate,
-                        samplesPerChunk, eventTime).get(0);
-                producer.send(ChunkProducer.record(topic, AudioChunk.newBuilder(chunk).setSequence(chunks++).build()), onSent);
-                if (System.currentTimeMillis() >= nextReport) {
-                    report(chunks, 1, (double) chunks * samplesPerChunk / microphoneRate, start);
-                    nextReport += REPORT_EVERY_MILLIS;
-                }
+        spec.commandLine().getOut().printf("recording stream '%s' at %d Hz to %s; stop with Ctrl-C%n", id,
+                microphoneRate, topic);
+        AtomicReference<AudioChunk> last = new AtomicReference<>();
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C: end the stream, so the job frees it at once
+            main.interrupt();
+            if (last.get() != null) {
+                producer.send(ChunkProducer.record(topic, AudioChunks.endOf(last.get())), onSent);
+            }
+            producer.flush();
+        }));
+        while (!Thread.currentThread().isInterrupted()) {
+            long eventTime = mic.nextChunkMillis();
+            byte[] pcm = mic.read(samplesPerChunk);
+            if (pcm.length == 0) {
+                break;
+            }
+            AudioChunk chunk = AudioChunks.split(id, pcm, SampleEncoding.PCM_S16LE, 1, microphoneRate,
+                    samplesPerChunk, eventTime).get(0);
+            last.set(AudioChunk.newBuilder(chunk).setSequence(chunks++).build());
+            producer.send(ChunkProducer.record(topic, last.get()), onSent);
+            if (System.currentTimeMillis() >= nextReport) {
+                report(chunks, 1, (double) chunks * samplesPerChunk / microphoneRate, start);
+                nextReport += REPORT_EVERY_MILLIS;
             }
         }
         return chunks;

@@ -113,10 +113,11 @@ final class RunCommand implements Callable<Integer> {
         } else if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, HarkJob.DEFAULT_CHECKPOINT_INTERVAL);
         }
-        requireKafka(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
-        JobClient client = HarkJob.start(env, conf);
+        HarkJob.kafka(env, conf).build(); // the job's own checks first: model, options, checkpointing
+        requireKafka(conf);
+        JobClient client = env.executeAsync(HarkJob.JOB_NAME);
         PrintWriter out = spec.commandLine().getOut();
         JobWatch watch = new JobWatch(new FlinkRestClient("127.0.0.1:" + port, Duration.ofSeconds(10)),
                 client.getJobID().toString());

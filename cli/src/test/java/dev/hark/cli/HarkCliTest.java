@@ -144,8 +144,26 @@ class HarkCliTest {
     }
 
     @Test
+    void aMachineWithoutAMicrophoneIsToldSo() {
+        javax.sound.sampled.DataLine.Info capture = new javax.sound.sampled.DataLine.Info(
+                javax.sound.sampled.TargetDataLine.class, new javax.sound.sampled.AudioFormat(16000, 16, 1, true, false));
+        org.junit.jupiter.api.Assumptions.assumeFalse(javax.sound.sampled.AudioSystem.isLineSupported(capture),
+                "this machine has a microphone: bin/hark produce --microphone would record from it");
+        HarkCommand.refused("this machine has no microphone that records 16000 Hz 16-bit mono", "produce",
+                "--microphone", "--bootstrap-servers", "127.0.0.1:1");
+    }
+
+    @Test
     void explainsBadArguments() {
-        HarkCommand.refused("no Kafka: set hark.kafka.bootstrap-servers (--bootstrap-servers HOST:PORT)", "run");
+        HarkCommand.refused("--web-port must be between 0 and 65535, got 70000", "run", "--web-port", "70000");
+        HarkCommand.refused("--status-every must be 0 or more seconds", "run", "--status-every", "-1");
+        HarkCommand.refused("--chunk-ms must be between 1 and 10000, got 0", "produce", "--chunk-ms", "0", "x.wav");
+        HarkCommand.refused("give WAV files or folders to send (or --microphone)", "produce");
+        HarkCommand.refused("--microphone records live audio: give no WAV files with it", "produce", "--microphone", "x.wav");
+        HarkCommand.refused("--stream-id names one stream, but 3 files make 3 streams", "produce", "--stream-id", "one",
+                "../examples/demo-streams");
+        HarkCommand.refused("no-such.wav does not exist", "produce", "no-such.wav");
+        HarkCommand.refused("--max must be at least 1", "consume", "--max", "0");
 
         HarkCommand duration = HarkCommand.refused("--duration must be at least 1 second", "demo", "--duration", "0");
         assertTrue(!duration.err().contains("Exception"), duration.err());
