@@ -96,6 +96,7 @@ class RunCommandITCase {
         KAFKA.createTopic("lonely-audio", 1);
         HarkCommand.refused("topics lonely-predictions, lonely-dead do not exist on " + KAFKA.bootstrapServers(),
                 "run", "--bootstrap-servers", KAFKA.bootstrapServers(), "--web-port", "0", "--audio-topic",
-                "lonely-audio", "--predictions-topic", "lonely-predictions", "--dead-letter-topic", "lonely-dead");
+                "lonely-audio", "--predictions-topic", "lonely-predictions", "--dead-letter-topic", "lonely-dead",
+                "--model", ModelVersions.BUNDLED.toString());
     }
 }
