@@ -50,6 +50,15 @@ final class RunCommand implements Callable<Integer> {
                     + " Values are never logged.")
     java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
+    /** Survives a restart of the job inside this process; a restart of the command starts from Kafka's offsets. */
+    static final Path DEFAULT_CHECKPOINT_FOLDER = Path.of(System.getProperty("java.io.tmpdir"), "hark-checkpoints");
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR|URI",
+            description = "Where checkpoints go: a folder or a file-system URI (default: execution.checkpointing.dir"
+                    + " from --config, else a folder hark-checkpoints in the temporary folder; never the JobManager's"
+                    + " memory, which refuses checkpoints above a few MB).")
+    String checkpointDir;
+
     @Option(names = "--web-port", paramLabel = "PORT",
             description = "Port of Flink's web UI and REST API, on 127.0.0.1 (default: 8081, or a free port when 8081 is"
                     + " taken; 0: a free port).")
@@ -113,6 +122,11 @@ final class RunCommand implements Callable<Integer> {
         } else if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isEmpty()) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, HarkJob.DEFAULT_CHECKPOINT_INTERVAL);
         }
+        if (checkpointDir != null) {
+            dev.hark.job.CheckpointStorage.useFileSystem(conf, checkpointDir);
+        } else {
+            dev.hark.job.CheckpointStorage.defaultToFolder(conf, DEFAULT_CHECKPOINT_FOLDER);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         HarkJob.kafka(env, conf).build(); // the job's own checks first: model, options, checkpointing
@@ -124,6 +138,12 @@ final class RunCommand implements Callable<Integer> {
         out.printf("job %s submitted: reading %s, writing %s%nFlink web UI: %s%n", client.getJobID(),
                 conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC),
                 watch.page());
+        if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isPresent()) {
+            out.println(dev.hark.job.CheckpointStorage.inJobManagerMemory(conf)
+                    ? "checkpoints: in the JobManager's memory, as configured (checkpoints above a few MB will fail)"
+                    : "checkpoints: " + conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY).replaceAll("/+$", "") + "/"
+                            + client.getJobID());
+        }
         out.flush();
         var done = client.getJobExecutionResult();
         if (statusSeconds > 0) {

@@ -97,6 +97,11 @@ public final class HarkJob {
                     DEFAULT_CHECKPOINT_INTERVAL);
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
+        if (env.getCheckpointConfig().isCheckpointingEnabled() && CheckpointStorage.inJobManagerMemory(config)) {
+            LOG.warn("checkpoints are kept in the JobManager's memory, which refuses checkpoints of more than a few MB"
+                    + " (a few hundred streams) and loses them with the JobManager: set execution.checkpointing.dir"
+                    + " to a durable file system (s3://..., hdfs://..., or a folder every Flink process shares)");
+        }
         kafka(env, config).build();
         env.execute(JOB_NAME); // attached (flink run): until the job ends; detached (REST, application mode): at once
     }

@@ -46,7 +46,8 @@ public final class JobWatch {
 
     /** What the status line shows. Counts are -1 until the job's tasks report them. */
     public record Status(String state, int tasksRunning, int tasks, Map<Figure, Long> figures, long checkpoints,
-                         long failedCheckpoints, long lastCheckpointAgeMillis, long lastCheckpointBytes, long restarts,
+                         long failedCheckpoints, long lastCheckpointAgeMillis, long lastCheckpointBytes,
+                         String checkpointFailure, long restarts,
                          String lastFailure, long lastFailureAgeMillis) {
         public long figure(Figure figure) {
             return figures.getOrDefault(figure, -1L);
@@ -87,6 +88,10 @@ public final class JobWatch {
         }
         long age = latest.isObject() ? now - latest.path("latest_ack_timestamp").asLong() : -1;
         long bytes = latest.isObject() ? latest.path("checkpointed_size").asLong(latest.path("state_size").asLong()) : -1;
+        JsonNode failedCheckpoint = checkpoints.path("latest").path("failed");
+        String checkpointFailure = failedCheckpoint.isObject()
+                && failedCheckpoint.path("failure_timestamp").asLong() > latest.path("latest_ack_timestamp").asLong()
+                ? rootCause(failedCheckpoint.path("failure_message").asText("")) : null;
         long restarts = 0;
         for (JsonNode metric : rest.get("/jobs/" + jobId + "/metrics?get=numRestarts", "read the restarts of job " + jobId)) {
             restarts = Math.max(restarts, metric.path("value").asLong());
@@ -101,7 +106,7 @@ public final class JobWatch {
         }
         return new Status(job.path("state").asText(), running, tasks, figures,
                 checkpoints.path("counts").path("completed").asLong(), checkpoints.path("counts").path("failed").asLong(),
-                age, bytes, restarts, failure, failureAge);
+                age, bytes, checkpointFailure, restarts, failure, failureAge);
     }
 
     private void sumFigures(String vertexId, Map<Figure, Long> figures) {
@@ -193,6 +198,9 @@ public final class JobWatch {
         }
         if (s.failedCheckpoints() > 0) {
             line.append(", ").append(s.failedCheckpoints()).append(" failed");
+        }
+        if (s.checkpointFailure() != null && !s.checkpointFailure().isBlank()) {
+            line.append(" (since then: ").append(s.checkpointFailure()).append(')');
         }
         line.append(" | restarts ").append(s.restarts());
         if (s.lastFailure() != null) {
