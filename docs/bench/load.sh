@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Load harness: N simulated real-time 16 kHz streams through a local broker and the job, predictions read back.
+#
+#   docs/bench/load.sh [options] N [N ...]
+#     --seconds S        how long the streams run at each N (default 60)
+#     --parallelism P    the job's parallelism (default 2)
+#     --guarantee G      AT_LEAST_ONCE (default) or EXACTLY_ONCE
+#     --p99-limit MS     the p99 latency that still counts as real time (default 1000)
+#
+# For each N: a fresh broker (bin/hark broker), the job (bin/hark run), a consumer (bin/hark consume --json) and
+# the producer (bin/hark produce --streams N --loop, 100 ms chunks in real time), each a process of its own on
+# 127.0.0.1. It reports windows expected and predicted, latency from window end until the prediction is readable
+# (p50, p99, max over the steady part, after the first 10 s), the cores each process used, the job's heap and each
+# process's peak RSS, and whether N stayed real time: every window predicted and p99 within the limit. A table line
+# per N goes to stdout; the processes' logs stay in the work folder it prints.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SECONDS_PER_RUN=60 PARALLELISM=2 GUARANTEE=AT_LEAST_ONCE P99_LIMIT=1000
+COUNTS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECONDS_PER_RUN="$2"; shift 2 ;;
+    --parallelism) PARALLELISM="$2"; shift 2 ;;
+    --guarantee) GUARANTEE="$2"; shift 2 ;;
+    --p99-limit) P99_LIMIT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) COUNTS+=("$1"); shift ;;
+  esac
+done
+[ "${#COUNTS[@]}" -gt 0 ] || { echo "give one or more stream counts, e.g. docs/bench/load.sh 100 300 500" >&2; exit 2; }
+
+WORK="$(mktemp -d /tmp/hark-load-XXXXXX)"
+echo "logs in $WORK" >&2
+"$ROOT/bin/hark" --version >/dev/null # build once, before the clock starts
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+  || echo $((20000 + RANDOM % 20000)); }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; } # utime + stime, in clock ticks
+peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "-"; }
+heap_used_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub("K,?", "", v); printf "%.0f", v / 1024; exit}}'; }
+await_line() { # file, pattern, seconds
+  for _ in $(seq 1 $(($3 * 5))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.2; done
+  echo "timed out waiting for '$2' in $1" >&2; return 1
+}
+
+printf '%-7s %-10s %-9s %-9s %-9s %-9s %-36s %-7s %-22s %s\n' streams windows p50_ms p99_ms max_ms steady_n \
+  "cores broker/job/producer/consumer" heap_MB "peak RSS MB b/j/p/c" "real time"
+for N in "${COUNTS[@]}"; do
+  RUN="$WORK/n$N"; mkdir -p "$RUN"
+  PORT="$(free_port)"; WEB="$(free_port)"; BOOT="127.0.0.1:$PORT"
+  "$ROOT/bin/hark" broker --port "$PORT" --partitions 4 > "$RUN/broker.log" 2>&1 & BROKER=$!
+  await_line "$RUN/broker.log" "bootstrap servers" 120
+  "$ROOT/bin/hark" run --bootstrap-servers "$BOOT" --web-port "$WEB" --parallelism "$PARALLELISM" \
+    --delivery-guarantee "$GUARANTEE" --checkpoint-dir "$RUN/checkpoints" > "$RUN/run.log" 2>&1 & JOB=$!
+  await_line "$RUN/run.log" " RUNNING \([0-9]*\)/\1 tasks" 180
+  "$ROOT/bin/hark" consume --bootstrap-servers "$BOOT" --json > "$RUN/predictions.jsonl" 2> "$RUN/consume.log" & CONSUMER=$!
+  sleep 5 # the consumer joins before the first window ends
+  START_MS=$(date +%s%3N)
+  "$ROOT/bin/hark" produce --bootstrap-servers "$BOOT" --streams "$N" --loop "$ROOT/examples/demo-streams" \
+    > "$RUN/produce.log" 2>&1 & PRODUCER=$!
+  sleep 10 # past start-up: CPU is measured over the steady part
+  declare -A T0=([b]=$(ticks $BROKER) [j]=$(ticks $JOB) [p]=$(ticks $PRODUCER) [c]=$(ticks $CONSUMER))
+  T0_MS=$(date +%s%3N)
+  sleep $((SECONDS_PER_RUN - 10))
+  declare -A T1=([b]=$(ticks $BROKER) [j]=$(ticks $JOB) [p]=$(ticks $PRODUCER) [c]=$(ticks $CONSUMER))
+  T1_MS=$(date +%s%3N)
+  HEAP="$(heap_used_mb $JOB)"; RSS="$(peak_rss_mb $BROKER)/$(peak_rss_mb $JOB)/$(peak_rss_mb $PRODUCER)/$(peak_rss_mb $CONSUMER)"
+  kill $PRODUCER 2>/dev/null; wait $PRODUCER 2>/dev/null || true
+  END_MS=$(date +%s%3N)
+  # Windows that ended before the producer stopped, and time for the last ones (and a checkpoint) to come out.
+  sleep $([ "$GUARANTEE" = EXACTLY_ONCE ] && echo 15 || echo 5)
+  kill $CONSUMER $JOB $BROKER 2>/dev/null; wait $CONSUMER $JOB $BROKER 2>/dev/null || true
+  HZ=$(getconf CLK_TCK); ELAPSED=$(( T1_MS - T0_MS ))
+  CORES=$(for k in b j p c; do awk -v d=$(( ${T1[$k]} - ${T0[$k]} )) -v hz=$HZ -v ms=$ELAPSED 'BEGIN {printf "%.2f", d / hz / (ms / 1000)}'; echo -n /; done | sed 's#/$##')
+  # Every stream starts at the producer's start and has a 1 s window every 0.5 s: expected are those that ended at
+  # least 1 s before the producer stopped; each (stream, window) counts once (at-least-once may repeat one).
+  awk -v n=$N -v steady=$((START_MS + 10000)) -v last=$((END_MS - 1000)) -v out="$RUN/latencies.txt" '
+    function field(name,   v) { if (!match($0, "\"" name "\":\"?[^,\"}]*")) return ""; v = substr($0, RSTART, RLENGTH); sub(/.*:"?/, "", v); return v }
+    /"type":"prediction"/ {
+      end = field("window_end") + 0; start = field("window_start") + 0; idx = field("window_index") + 0
+      origin = start - idx * 500; if (first == "" || origin < first) first = origin
+      if (end <= last && !seen[field("stream_id") SUBSEP idx]++) predicted++
+      if (end >= steady && end <= last) print field("latency_ms") > out
+    }
+    END { expected = first == "" ? 0 : n * (int((last - first - 1000) / 500) + 1); print predicted + 0, expected }' \
+    "$RUN/predictions.jsonl" > "$RUN/counts.txt"
+  sort -n -o "$RUN/latencies.txt" "$RUN/latencies.txt" 2>/dev/null || touch "$RUN/latencies.txt"
+  read -r PREDICTED EXPECTED < "$RUN/counts.txt"
+  COUNT=$(wc -l < "$RUN/latencies.txt")
+  pct() { if [ "$COUNT" -gt 0 ]; then sed -n "$(( (COUNT * $1 + 99) / 100 ))p" "$RUN/latencies.txt"; else echo "-"; fi; }
+  P50=$(pct 50); P99=$(pct 99); MAX=$(tail -1 "$RUN/latencies.txt" 2>/dev/null || echo "-")
+  REAL="no"
+  if [ "$EXPECTED" -gt 0 ] && [ "$PREDICTED" -ge "$EXPECTED" ] && [ "$COUNT" -gt 0 ] && [ "$P99" -le "$P99_LIMIT" ]; then REAL="yes"; fi
+  printf '%-7s %-10s %-9s %-9s %-9s %-9s %-36s %-7s %-22s %s\n' "$N" "$PREDICTED/$EXPECTED" "$P50" "$P99" "$MAX" \
+    "$COUNT" "$CORES" "${HEAP:--}" "$RSS" "$REAL"
+done
