@@ -6,16 +6,17 @@
 #     --parallelism P    the job's parallelism (default 2)
 #     --guarantee G      AT_LEAST_ONCE (default) or EXACTLY_ONCE
 #     --p99-limit MS     the p99 latency that still counts as real time (default 1000)
+#     --warmup S         the first S seconds are start-up: their latency is reported apart (default 30)
 #
 # For each N: a fresh broker (bin/hark broker), the job (bin/hark run), a consumer (bin/hark consume --json) and
 # the producer (bin/hark produce --streams N --loop, 100 ms chunks in real time), each a process of its own on
 # 127.0.0.1. It reports windows expected and predicted, latency from window end until the prediction is readable
-# (p50, p99, max over the steady part, after the first 10 s), the cores each process used, the job's heap and each
+# (p50, p99, max over the steady part, after the warm-up; and the worst during the warm-up), the cores each process used, the job's heap and each
 # process's peak RSS, and whether N stayed real time: every window predicted and p99 within the limit. A table line
 # per N goes to stdout; the processes' logs stay in the work folder it prints.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SECONDS_PER_RUN=60 PARALLELISM=2 GUARANTEE=AT_LEAST_ONCE P99_LIMIT=1000
+SECONDS_PER_RUN=60 PARALLELISM=2 GUARANTEE=AT_LEAST_ONCE P99_LIMIT=1000 WARMUP=30
 COUNTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,7 +24,8 @@ while [ $# -gt 0 ]; do
     --parallelism) PARALLELISM="$2"; shift 2 ;;
     --guarantee) GUARANTEE="$2"; shift 2 ;;
     --p99-limit) P99_LIMIT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
@@ -43,8 +45,8 @@ await_line() { # file, pattern, seconds
   echo "timed out waiting for '$2' in $1" >&2; return 1
 }
 
-printf '%-7s %-10s %-9s %-9s %-9s %-9s %-36s %-7s %-22s %s\n' streams windows p50_ms p99_ms max_ms steady_n \
-  "cores broker/job/producer/consumer" heap_MB "peak RSS MB b/j/p/c" "real time"
+printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-24s %-7s %-20s %s\n' streams windows p50_ms p99_ms max_ms steady_n warmup_max \
+  "cores broker/job/prod/cons" heap_MB "peak RSS MB b/j/p/c" "real time"
 for N in "${COUNTS[@]}"; do
   RUN="$WORK/n$N"; mkdir -p "$RUN"
   PORT="$(free_port)"; WEB="$(free_port)"; BOOT="127.0.0.1:$PORT"
@@ -58,10 +60,10 @@ for N in "${COUNTS[@]}"; do
   START_MS=$(date +%s%3N)
   "$ROOT/bin/hark" produce --bootstrap-servers "$BOOT" --streams "$N" --loop "$ROOT/examples/demo-streams" \
     > "$RUN/produce.log" 2>&1 & PRODUCER=$!
-  sleep 10 # past start-up: CPU is measured over the steady part
+  sleep "$WARMUP" # past start-up: CPU is measured over the steady part
   declare -A T0=([b]=$(ticks $BROKER) [j]=$(ticks $JOB) [p]=$(ticks $PRODUCER) [c]=$(ticks $CONSUMER))
   T0_MS=$(date +%s%3N)
-  sleep $((SECONDS_PER_RUN - 10))
+  sleep $((SECONDS_PER_RUN - WARMUP))
   declare -A T1=([b]=$(ticks $BROKER) [j]=$(ticks $JOB) [p]=$(ticks $PRODUCER) [c]=$(ticks $CONSUMER))
   T1_MS=$(date +%s%3N)
   HEAP="$(heap_used_mb $JOB)"; RSS="$(peak_rss_mb $BROKER)/$(peak_rss_mb $JOB)/$(peak_rss_mb $PRODUCER)/$(peak_rss_mb $CONSUMER)"
@@ -74,23 +76,25 @@ for N in "${COUNTS[@]}"; do
   CORES=$(for k in b j p c; do awk -v d=$(( ${T1[$k]} - ${T0[$k]} )) -v hz=$HZ -v ms=$ELAPSED 'BEGIN {printf "%.2f", d / hz / (ms / 1000)}'; echo -n /; done | sed 's#/$##')
   # Every stream starts at the producer's start and has a 1 s window every 0.5 s: expected are those that ended at
   # least 1 s before the producer stopped; each (stream, window) counts once (at-least-once may repeat one).
-  awk -v n=$N -v steady=$((START_MS + 10000)) -v last=$((END_MS - 1000)) -v out="$RUN/latencies.txt" '
+  awk -v n=$N -v steady=$((START_MS + WARMUP * 1000)) -v last=$((END_MS - 1000)) -v out="$RUN/latencies.txt" '
     function field(name,   v) { if (!match($0, "\"" name "\":\"?[^,\"}]*")) return ""; v = substr($0, RSTART, RLENGTH); sub(/.*:"?/, "", v); return v }
     /"type":"prediction"/ {
       end = field("window_end") + 0; start = field("window_start") + 0; idx = field("window_index") + 0
       origin = start - idx * 500; if (first == "" || origin < first) first = origin
       if (end <= last && !seen[field("stream_id") SUBSEP idx]++) predicted++
-      if (end >= steady && end <= last) print field("latency_ms") > out
+      latency = field("latency_ms") + 0
+      if (end >= steady && end <= last) print latency > out
+      else if (end < steady && latency > cold) cold = latency
     }
-    END { expected = first == "" ? 0 : n * (int((last - first - 1000) / 500) + 1); print predicted + 0, expected }' \
+    END { expected = first == "" ? 0 : n * (int((last - first - 1000) / 500) + 1); print predicted + 0, expected, cold + 0 }' \
     "$RUN/predictions.jsonl" > "$RUN/counts.txt"
   sort -n -o "$RUN/latencies.txt" "$RUN/latencies.txt" 2>/dev/null || touch "$RUN/latencies.txt"
-  read -r PREDICTED EXPECTED < "$RUN/counts.txt"
+  read -r PREDICTED EXPECTED COLD < "$RUN/counts.txt"
   COUNT=$(wc -l < "$RUN/latencies.txt")
   pct() { if [ "$COUNT" -gt 0 ]; then sed -n "$(( (COUNT * $1 + 99) / 100 ))p" "$RUN/latencies.txt"; else echo "-"; fi; }
   P50=$(pct 50); P99=$(pct 99); MAX=$(tail -1 "$RUN/latencies.txt" 2>/dev/null || echo "-")
   REAL="no"
   if [ "$EXPECTED" -gt 0 ] && [ "$PREDICTED" -ge "$EXPECTED" ] && [ "$COUNT" -gt 0 ] && [ "$P99" -le "$P99_LIMIT" ]; then REAL="yes"; fi
-  printf '%-7s %-10s %-9s %-9s %-9s %-9s %-36s %-7s %-22s %s\n' "$N" "$PREDICTED/$EXPECTED" "$P50" "$P99" "$MAX" \
-    "$COUNT" "$CORES" "${HEAP:--}" "$RSS" "$REAL"
+  printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-24s %-7s %-20s %s\n' "$N" "$PREDICTED/$EXPECTED" "$P50" "$P99" "$MAX" \
+    "$COUNT" "$COLD" "$CORES" "${HEAP:--}" "$RSS" "$REAL"
 done

@@ -41,6 +41,28 @@ public final class FeatureStream {
     }
 
     /**
+     * Runs {@code seconds} of noise through the front end in 100 ms chunks, as a stream would arrive, and discards the
+     * frames: the JIT compiles the framing, FFT and mel code before real streams need it, rather than while a
+     * backlog of hundreds of streams builds up behind the interpreter.
+     *
+     * @return the frames computed (all discarded)
+     */
+    public long warmUp(double seconds) {
+        int rate = spec.sampleRate();
+        float[] chunk = new float[Math.max(1, rate / 10)];
+        java.util.SplittableRandom noise = new java.util.SplittableRandom(42);
+        State throwaway = new State();
+        long frames = 0;
+        for (long sent = 0; sent < seconds * rate; sent += chunk.length) {
+            for (int i = 0; i < chunk.length; i++) {
+                chunk[i] = (float) (noise.nextDouble() * 0.2 - 0.1);
+            }
+            frames += advance(throwaway, chunk, rate).frameCount();
+        }
+        return frames;
+    }
+
+    /**
      * Adds samples recorded at {@code rate}. A change of rate mid-stream ends the old resampler (its tail is framed)
      * and starts a new one, so the timeline stays continuous.
      */

@@ -90,4 +90,16 @@ class FeatureStreamTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void warmUpFramesItsNoiseAndLeavesTheStreamsAsTheyWere() {
+        FeatureStream stream = new FeatureStream(FeatureSpec.DEFAULT);
+        float[] audio = new float[16_000];
+        for (int i = 0; i < audio.length; i++) {
+            audio[i] = (float) Math.sin(i * 0.05) * 0.3f;
+        }
+        float[] before = stream.extractAll(audio, 16_000);
+        assertEquals(FeatureSpec.DEFAULT.frameCount(2 * 16_000), stream.warmUp(2.0), "2 s of noise, framed as a stream");
+        assertArrayEquals(before, stream.extractAll(audio, 16_000), "a warmed-up front end computes the same frames");
+    }
 }
