@@ -39,8 +39,9 @@ class RunCommandITCase {
                 "--dead-letter-topic", "status-dead", "--delivery-guarantee", "AT_LEAST_ONCE",
                 "--model", ModelVersions.BUNDLED.toString());
         try {
-            String ready = run.awaitLine(l -> l.contains(" RUNNING 3/3 tasks"), Duration.ofMinutes(2));
-            assertEquals(0, figure(ready, "chunks in"), ready);
+            // Running, and every figure reported (a vertex's metrics appear a moment after its tasks run).
+            run.awaitLine(l -> l.contains(" RUNNING 3/3 tasks") && figure(l, "chunks in") == 0
+                    && figure(l, "dead letters") == 0, Duration.ofMinutes(2));
             Matcher web = RunningCommand.WEB_UI.matcher(run.out().toString());
             assertTrue(web.find(), run.out().toString());
             assertTrue(new FlinkRestClient(web.group(1), Duration.ofSeconds(10)).overview().has("taskmanagers"),
