@@ -1,5 +1,6 @@
 package dev.hark.cli;
 
+import static dev.hark.cli.RunningCommand.figure;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.avro.AudioChunk;
@@ -54,11 +55,6 @@ class DurableCheckpointsITCase {
     private static double megabytes(String statusLine) {
         Matcher m = CHECKPOINT_MB.matcher(statusLine);
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
-    }
-
-    private static long figure(String line, String name) {
-        Matcher m = Pattern.compile(name + " ([\\d,]+)").matcher(line);
-        return m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
     }
 
     private static RunningCommand run(String prefix, String... more) {

@@ -1,5 +1,6 @@
 package dev.hark.cli;
 
+import static dev.hark.cli.RunningCommand.figure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,11 +25,6 @@ class RunCommandITCase {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-
-    private static long figure(String line, String name) {
-        Matcher m = Pattern.compile(name + " ([\\d,]+)").matcher(line);
-        return m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
-    }
 
     @Test
     void printsItsWebUiAndAStatusLineThatFollowsTheAudio() throws Exception {

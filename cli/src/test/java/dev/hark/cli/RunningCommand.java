@@ -50,4 +50,10 @@ record RunningCommand(CompletableFuture<Integer> exit, StringWriter out) {
         new FlinkRestClient(web.group(1), Duration.ofSeconds(10)).cancel(job.group(1));
         exit.get(60, TimeUnit.SECONDS);
     }
+
+    /** A figure of bin/hark run's status line ({@code chunks in 1,200}), or -1 where it is not reported ({@code -}). */
+    static long figure(String statusLine, String name) {
+        Matcher m = Pattern.compile(name + " ([\\d,]+)").matcher(statusLine);
+        return m.find() ? Long.parseLong(m.group(1).replace(",", "")) : -1;
+    }
 }
