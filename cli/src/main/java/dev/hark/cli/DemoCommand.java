@@ -9,7 +9,6 @@ import dev.hark.client.ChunkProducer;
 import dev.hark.client.KafkaClients;
 import dev.hark.data.DemoStreams;
 import dev.hark.data.StreamComposer;
-import dev.hark.cli.cluster.FlinkRestClient;
 import dev.hark.cli.cluster.JobWatch;
 import dev.hark.job.HarkJob;
 import dev.hark.job.JobSettings;
@@ -74,9 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         long began = System.nanoTime();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Configuration base = LocalFlink.loopbackConfiguration();
-            int webPort = WebPort.choose(0);
-            base.set(org.apache.flink.configuration.RestOptions.BIND_PORT, String.valueOf(webPort));
-            base.set(org.apache.flink.configuration.RestOptions.PORT, webPort);
+            int webPort = WebPort.configure(base, 0);
             Configuration conf = job.toConfiguration(base, kafka.bootstrapServers());
             audioTopic = conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC);
             predictionsTopic = conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC);
@@ -92,8 +89,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("broker %s up; starting the Flink job with model %s v%s (%s) ...%n",
                     kafka.bootstrapServers(), settings.contract().name(), settings.contract().version(), settings.inference().modelLocation());
             JobClient client = HarkJob.start(env, conf);
-            JobWatch watch = new JobWatch(new FlinkRestClient("127.0.0.1:" + webPort, Duration.ofSeconds(10)),
-                    client.getJobID().toString());
+            JobWatch watch = JobWatch.onLoopback(webPort, client.getJobID().toString());
             // Audio starts once every task runs, its model loaded and warmed up: the first windows are not kept
             // waiting by the job's own start.
             watch.awaitAllTasksRunning(Duration.ofMinutes(3));

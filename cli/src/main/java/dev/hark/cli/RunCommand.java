@@ -1,6 +1,5 @@
 package dev.hark.cli;
 
-import dev.hark.cli.cluster.FlinkRestClient;
 import dev.hark.cli.cluster.JobWatch;
 import dev.hark.job.HarkJob;
 import java.io.PrintWriter;
@@ -100,9 +99,7 @@ final class RunCommand implements Callable<Integer> {
             throw new HarkCli.UserError("--status-every must be 0 or more seconds, got " + statusSeconds);
         }
         Configuration base = LocalFlink.loopbackConfiguration();
-        int port = WebPort.choose(webPort);
-        base.set(org.apache.flink.configuration.RestOptions.BIND_PORT, String.valueOf(port));
-        base.set(org.apache.flink.configuration.RestOptions.PORT, port);
+        int port = WebPort.configure(base, webPort);
         if (configFile != null) {
             base.addAll(dev.hark.job.YamlConfig.load(configFile));
         }
@@ -133,8 +130,7 @@ final class RunCommand implements Callable<Integer> {
         requireKafka(conf);
         JobClient client = env.executeAsync(HarkJob.JOB_NAME);
         PrintWriter out = spec.commandLine().getOut();
-        JobWatch watch = new JobWatch(new FlinkRestClient("127.0.0.1:" + port, Duration.ofSeconds(10)),
-                client.getJobID().toString());
+        JobWatch watch = JobWatch.onLoopback(port, client.getJobID().toString());
         out.printf("job %s submitted: reading %s, writing %s%nFlink web UI: %s%n", client.getJobID(),
                 conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC),
                 watch.page());

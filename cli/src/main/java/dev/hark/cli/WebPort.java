@@ -1,8 +1,8 @@
 package dev.hark.cli;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.hark.client.LoopbackPorts;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 
 /** The port of an in-process Flink's web UI on 127.0.0.1: the one asked for, else Flink's usual one if free. */
 final class WebPort {
@@ -12,36 +12,30 @@ final class WebPort {
     }
 
     /**
+     * Chooses the web UI's port and points {@code conf} (a {@code LocalFlink} configuration) at it.
+     *
      * @param asked the port given on the command line: null for 8081 or, when that is taken, a free one; 0 for a free
      *              one; any other must be free
+     * @return the port chosen
      */
+    static int configure(Configuration conf, Integer asked) {
+        int port = choose(asked);
+        conf.set(RestOptions.BIND_PORT, String.valueOf(port));
+        conf.set(RestOptions.PORT, port);
+        return port;
+    }
+
     static int choose(Integer asked) {
         if (asked != null && (asked < 0 || asked > 65535)) {
             throw new HarkCli.UserError("--web-port must be between 0 and 65535, got " + asked);
         }
         if (asked != null && asked != 0) {
-            if (!isFree(asked)) {
+            if (!LoopbackPorts.isFree(asked)) {
                 throw new HarkCli.UserError("--web-port " + asked + ": the port is in use on 127.0.0.1; choose another,"
                         + " or 0 for a free one");
             }
             return asked;
         }
-        if (asked == null && isFree(FLINK_DEFAULT)) {
-            return FLINK_DEFAULT;
-        }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on 127.0.0.1 for Flink's web UI: " + e.getMessage());
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return asked == null && LoopbackPorts.isFree(FLINK_DEFAULT) ? FLINK_DEFAULT : LoopbackPorts.free();
     }
 }

@@ -1,11 +1,10 @@
 package dev.hark.kafka;
 
+import dev.hark.client.LoopbackPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +61,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 requireFree(port);
             }
             logDir = temporary ? Files.createTempDirectory("hark-kafka-") : Files.createDirectories(dataDir);
-            int brokerPort = port != 0 ? port : freePort();
-            int controllerPort = freePort();
+            int brokerPort = port != 0 ? port : LoopbackPorts.free();
+            int controllerPort = LoopbackPorts.free();
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -180,18 +179,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Fails with what to do when another process listens on the port already. */
     private static void requireFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-        } catch (IOException e) {
+        if (!LoopbackPorts.isFree(port)) {
             throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (another broker, or an earlier"
                     + " bin/hark broker still running?): stop it, or choose another port");
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         }
     }
 

@@ -147,10 +147,7 @@ class ProduceConsumeITCase {
         HarkCommand.refused("topic no-such-topic does not exist on " + KAFKA.bootstrapServers(),
                 "produce", "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", "no-such-topic", wav.toString());
 
-        int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = dev.hark.client.LoopbackPorts.free(); // nothing listens there
         HarkCommand noBroker = HarkCommand.refused("no Kafka broker answered at 127.0.0.1:" + closedPort + " within 20 s",
                 "consume", "--bootstrap-servers", "127.0.0.1:" + closedPort);
         assertEquals(1, noBroker.err().lines().count(), "one line: " + noBroker.err());

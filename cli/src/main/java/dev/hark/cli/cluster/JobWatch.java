@@ -63,6 +63,11 @@ public final class JobWatch {
         this.jobId = jobId;
     }
 
+    /** A job of the Flink inside this process, whose REST API listens on {@code 127.0.0.1:port}. */
+    public static JobWatch onLoopback(int port, String jobId) {
+        return new JobWatch(new FlinkRestClient("127.0.0.1:" + port, Duration.ofSeconds(10)), jobId);
+    }
+
     /** The job's page in Flink's web UI. */
     public URI page() {
         return rest.jobPage(jobId);

@@ -3,8 +3,6 @@ package dev.hark.cli.cluster;
 import dev.hark.job.testing.ParentWatch;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -310,10 +308,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return dev.hark.client.LoopbackPorts.free();
     }
 }
