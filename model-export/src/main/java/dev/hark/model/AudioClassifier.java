@@ -18,6 +18,13 @@ import org.tensorflow.types.TFloat32;
  * and scores batches of log-mel windows through the signature its contract names. Not thread-safe: one per task.
  */
 public final class AudioClassifier implements AutoCloseable {
+    /**
+     * Inter-op threads for serving: every op runs in the thread that calls {@link #classify}. TensorFlow's pools are
+     * process-wide (the first session sets them), so a pool of one thread is shared by every classifier of a
+     * TaskManager and serialises their calls: with two subtasks, 3,230 windows/s against 5,460 in their own threads
+     * ({@code InferenceBenchmark}, batch 16, two threads; BENCHMARKS.md).
+     */
+    public static final int CALLER_THREAD = -1;
     private final Path modelDir;
     private final int intraOpThreads;
     private final int interOpThreads;
@@ -28,7 +35,7 @@ public final class AudioClassifier implements AutoCloseable {
 
     /**
      * @param intraOpThreads TensorFlow threads inside one op (0 = TensorFlow's default: all cores)
-     * @param interOpThreads TensorFlow threads across ops (0 = TensorFlow's default)
+     * @param interOpThreads TensorFlow threads across ops (0 = TensorFlow's default, {@link #CALLER_THREAD} = none)
      */
     public AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads) {
         this(modelDir, intraOpThreads, interOpThreads, (dir, config) -> SavedModelBundle.loader(dir.toString())

@@ -144,7 +144,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
      * model nor a swapped-in one makes its first real windows wait for TensorFlow's first-call set-up.
      */
     private AudioClassifier openWarmedUp(Path dir) throws Exception {
-        AudioClassifier classifier = new AudioClassifier(dir, settings.intraOpThreads(), 1).open();
+        AudioClassifier classifier = new AudioClassifier(dir, settings.intraOpThreads(), AudioClassifier.CALLER_THREAD).open();
         try {
             long[] nanos = classifier.warmUp(1, settings.batchSize());
             lastWarmUpMillis = (nanos[0] + nanos[1]) / 1_000_000;
