@@ -371,6 +371,34 @@ public final class Trainer {
         return values;
     }
 
+    /**
+     * Saves a trained {@link KeywordCnn} model again with this version's graph code and the same weights (and the
+     * same contract and report): what {@code train} would export now, without training again. The predictions are
+     * the same; what changes is how TensorFlow runs them.
+     */
+    public static void reexport(Path trained, Path outDir) throws IOException {
+        ModelContract contract = ModelContract.read(trained);
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        try (SavedModelBundle bundle = SavedModelBundle.load(trained.toString(), SavedModelBundle.DEFAULT_TAG)) {
+            for (KeywordCnn.Param p : KeywordCnn.params(contract.labels().size())) {
+                try (Result r = bundle.session().runner().fetch(p.name()).run()) {
+                    TFloat32 t = (TFloat32) r.get(0);
+                    float[] v = new float[(int) t.size()];
+                    t.copyTo(DataBuffers.of(v, false, false));
+                    weights.put(p.name(), v);
+                }
+            }
+        }
+        export(weights, contract, outDir);
+        try (var files = Files.list(trained)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                if (!Files.exists(outDir.resolve(f.getFileName()))) {
+                    Files.copy(f, outDir.resolve(f.getFileName()));
+                }
+            }
+        }
+    }
+
     /** Builds an inference-only graph (no optimizer state) with the given weights and saves it with its contract. */
     static void export(Map<String, float[]> weights, ModelContract contract, Path outDir) throws IOException {
         if (Files.exists(outDir.resolve("saved_model.pb"))) {

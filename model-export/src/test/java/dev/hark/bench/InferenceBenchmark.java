@@ -25,6 +25,9 @@ public class InferenceBenchmark {
     int interOpThreads;
     @Param({"false"})
     boolean varying;
+    /** The model folder, from the repository root. */
+    @Param({"model-export/models/keywords"})
+    String model;
 
     AudioClassifier classifier;
     float[] input;
@@ -32,7 +35,7 @@ public class InferenceBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        classifier = new AudioClassifier(Path.of("model-export", "models", "keywords"), 1, interOpThreads).open();
+        classifier = new AudioClassifier(Path.of(model), 1, interOpThreads).open();
         input = new float[batch * classifier.windowSize()];
         Random random = new Random(1);
         for (int i = 0; i < input.length; i++) {
