@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# hark's log-mel front end (SIMD and scalar engines) and torchaudio, measured alternately in one run on one core
-# each, ROUNDS times; prints every round and the medians. Needs Debian's python3-torchaudio for the torchaudio rows.
+# hark's log-mel front end (SIMD and scalar engines) and torchaudio (one window per call, a batch of 32 per call,
+# a continuous signal; autograd on and under inference_mode), measured alternately in one run on one core each,
+# ROUNDS times; prints every round and the medians. Needs Debian's python3-torchaudio for the torchaudio rows.
 # Usage: docs/bench/frontend_side_by_side.sh [ROUNDS]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,10 +24,8 @@ for r in range(1, rounds + 1):
         scale = 10 if "TenSeconds" in name else 1   # continuousStreamTenSeconds: one op = 10 s of audio
         rows.setdefault(name, []).append(b["primaryMetric"]["score"] * scale)
     for f in glob.glob(f"{out}/torch-{r}.txt"):
-        text = open(f).read()
-        w = re.search(r"1 s windows (\d+)", text); c = re.search(r"continuous 10 s (\d+)", text)
-        rows.setdefault("torchaudio oneSecondWindow", []).append(float(w.group(1)))
-        rows.setdefault("torchaudio continuousStreamTenSeconds", []).append(float(c.group(1)))
+        for m in re.finditer(r"^\s+(autograd|inference_mode)\s+(.+?)\s{2,}(\d+)\s", open(f).read(), re.M):
+            rows.setdefault(f"torchaudio {m.group(1)}: {m.group(2)}", []).append(float(m.group(3)))
 print("\naudio-seconds per second, one thread (median of %d rounds; each round's value)" % rounds)
 for name in sorted(rows):
     print(f"{name:52s} {statistics.median(rows[name]):9.0f}   {', '.join(f'{v:.0f}' for v in rows[name])}")

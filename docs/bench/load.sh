@@ -14,7 +14,8 @@
 # 127.0.0.1. It reports windows expected and predicted, latency from window end until the prediction is readable
 # (p50, p99, max over the steady part, after the warm-up; and the worst during the warm-up), the cores each process used, the job's heap and each
 # process's peak RSS, and whether N stayed real time: every window predicted and p99 within the limit. A table line
-# per N goes to stdout; the processes' logs stay in the work folder it prints.
+# per N goes to stdout; the processes' logs stay in the work folder it prints. job_in: audio-seconds per second the
+# job took in over the steady part; at an N it cannot keep up with, that is the number of streams it can.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SECONDS_PER_RUN=60 PARALLELISM=2 GUARANTEE=AT_LEAST_ONCE P99_LIMIT=1000 WARMUP=30
@@ -46,8 +47,8 @@ await_line() { # file, pattern, seconds
   echo "timed out waiting for '$2' in $1" >&2; return 1
 }
 
-printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-24s %-7s %-20s %s\n' streams windows p50_ms p99_ms max_ms steady_n warmup_max \
-  "cores broker/job/prod/cons" heap_MB "peak RSS MB b/j/p/c" "real time"
+printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-9s %-24s %-7s %-20s %s\n' streams windows p50_ms p99_ms max_ms steady_n warmup_max \
+  job_in "cores broker/job/prod/cons" heap_MB "peak RSS MB b/j/p/c" "real time"
 for N in "${COUNTS[@]}"; do
   RUN="$WORK/n$N"; mkdir -p "$RUN"
   PORT="$(free_port)"; WEB="$(free_port)"; BOOT="127.0.0.1:$PORT"
@@ -67,6 +68,17 @@ for N in "${COUNTS[@]}"; do
   sleep $((SECONDS_PER_RUN - WARMUP))
   declare -A T1=([b]=$(ticks $BROKER) [j]=$(ticks $JOB) [p]=$(ticks $PRODUCER) [c]=$(ticks $CONSUMER))
   T1_MS=$(date +%s%3N)
+  # Audio the job took in per second over the steady part (its status lines' "chunks in", 100 ms chunks): at an N
+  # the job cannot keep up with, this is how many streams it does keep up with.
+  INTAKE=$(awk -v t0=$((T0_MS / 1000)) -v t1=$((T1_MS / 1000)) -v day="$(date +%Y-%m-%d)" '
+    / RUNNING .*chunks in [0-9,]+/ {
+      match($0, /[0-9][0-9]:[0-9][0-9]:[0-9][0-9] RUNNING/); ts = substr($0, RSTART, 8)
+      cmd = "date -d \"" day " " ts "\" +%s"; cmd | getline t; close(cmd)
+      match($0, /chunks in [0-9,]+/); c = substr($0, RSTART + 10, RLENGTH - 10); gsub(",", "", c)
+      if (t >= t0 && first == "") { ft = t; fc = c; first = 1 }
+      if (t <= t1) { lt = t; lc = c }
+    }
+    END { if (first && lt > ft) printf "%.0f", (lc - fc) * 0.1 / (lt - ft); else printf "-" }' "$RUN/run.log")
   HEAP="$(heap_used_mb $JOB)"; RSS="$(peak_rss_mb $BROKER)/$(peak_rss_mb $JOB)/$(peak_rss_mb $PRODUCER)/$(peak_rss_mb $CONSUMER)"
   kill $PRODUCER 2>/dev/null; wait $PRODUCER 2>/dev/null || true
   END_MS=$(date +%s%3N)
@@ -96,6 +108,6 @@ for N in "${COUNTS[@]}"; do
   P50=$(pct 50); P99=$(pct 99); MAX=$(tail -1 "$RUN/latencies.txt" 2>/dev/null || echo "-")
   REAL="no"
   if [ "$EXPECTED" -gt 0 ] && [ "$PREDICTED" -ge "$EXPECTED" ] && [ "$COUNT" -gt 0 ] && [ "$P99" -le "$P99_LIMIT" ]; then REAL="yes"; fi
-  printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-24s %-7s %-20s %s\n' "$N" "$PREDICTED/$EXPECTED" "$P50" "$P99" "$MAX" \
-    "$COUNT" "$COLD" "$CORES" "${HEAP:--}" "$RSS" "$REAL"
+  printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-9s %-24s %-7s %-20s %s\n' "$N" "$PREDICTED/$EXPECTED" "$P50" "$P99" "$MAX" \
+    "$COUNT" "$COLD" "$INTAKE" "$CORES" "${HEAP:--}" "$RSS" "$REAL"
 done

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
@@ -36,7 +37,7 @@ public final class HarkJob {
     private HarkJob() {
     }
 
-    /** The job's outputs, before they reach their sinks. */
+    /** The job's outputs, before they reach their sinks; detections are null when the job has no sink for them. */
     public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
                           DataStream<Detection> detections) {
     }
@@ -171,8 +172,14 @@ public final class HarkJob {
             if (env.getMaxParallelism() < 1) {
                 env.setMaxParallelism(DEFAULT_MAX_PARALLELISM);
             }
+            if (env.getConfiguration().getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {
+                // No operator keeps or changes a record it was handed (inference copies what it batches), so chained
+                // operators can pass records on without Flink copying each one: a chunk's samples and a window's
+                // frames were copied at every step of the chain.
+                env.getConfig().enableObjectReuse();
+            }
             Outputs outputs = HarkPipeline.build(audio.apply(env), modelControl == null ? null : modelControl.apply(env),
-                    settings);
+                    settings, detections != null);
             outputs.predictions().sinkTo(predictions).uid("predictions-sink").name("Kafka predictions");
             outputs.deadLetters().sinkTo(deadLetters).uid("dead-letter-sink").name("Kafka dead letters");
             if (detections != null) {

@@ -35,8 +35,11 @@ final class HarkPipeline {
      * @param audio        the raw records of the audio topic
      * @param modelControl the raw records of the model control topic, or null for none: decoded (bad ones to dead
      *                     letters) and broadcast to every inference subtask
+     * @param detect       whether to debounce predictions into detections: without a sink for them, the job neither
+     *                     ships predictions to a second keyed operator nor keeps detection state
      */
-    static HarkJob.Outputs build(DataStream<RawRecord> audio, DataStream<RawRecord> modelControl, JobSettings settings) {
+    static HarkJob.Outputs build(DataStream<RawRecord> audio, DataStream<RawRecord> modelControl, JobSettings settings,
+                                 boolean detect) {
         SingleOutputStreamOperator<AudioChunkEvent> decoded = audio
                 .process(new ChunkDecoder(settings.ingest()))
                 .uid("decode-chunks").name("Decode audio chunks");
@@ -75,7 +78,7 @@ final class HarkPipeline {
         }
         predictions.uid("tensorflow-inference");
 
-        DataStream<Detection> detections = predictions
+        DataStream<Detection> detections = !detect ? null : predictions
                 .keyBy(Prediction::getStreamId, Types.STRING)
                 .process(new DetectionFunction(settings.detections()))
                 .uid("detections").name("Debounced detections");

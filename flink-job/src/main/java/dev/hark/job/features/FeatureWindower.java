@@ -4,6 +4,7 @@ import dev.hark.audio.FeatureSpec;
 import dev.hark.audio.FeatureStream;
 import dev.hark.audio.SlidingWindows;
 import dev.hark.audio.StreamingFramer;
+import dev.hark.job.IdleTimers;
 import dev.hark.job.ingest.AudioChunkEvent;
 import dev.hark.model.ModelContract;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -86,27 +87,20 @@ public final class FeatureWindower extends KeyedProcessFunction<String, AudioChu
             current.gaps = gaps;
         }
         emitWindows(chunk.streamId, current, advance, out);
-        Long previous = idleTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteProcessingTimeTimer(previous);
-        }
         if (chunk.endOfStream) { // score what the resampler still holds, then forget the stream
             emitWindows(chunk.streamId, current,
                     waveform ? samples(features.finishAtSpecRate(current.audio)) : features.finish(current.audio), out);
             state.clear();
-            idleTimer.clear();
+            IdleTimers.clear(idleTimer, ctx.timerService());
             return;
         }
         state.update(current);
-        long due = ctx.timerService().currentProcessingTime() + idleTimeoutMillis;
-        ctx.timerService().registerProcessingTimeTimer(due);
-        idleTimer.update(due);
+        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMillis);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureWindow> out) throws Exception {
-        Long due = idleTimer.value();
-        if (due != null && due == timestamp) { // idle: free the stream (a partial window is dropped)
+        if (IdleTimers.isDue(idleTimer, timestamp)) { // idle: free the stream (a partial window is dropped)
             state.clear();
             idleTimer.clear();
         }

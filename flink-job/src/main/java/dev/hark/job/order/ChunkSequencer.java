@@ -1,5 +1,6 @@
 package dev.hark.job.order;
 
+import dev.hark.job.IdleTimers;
 import dev.hark.job.ingest.AudioChunkEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -19,7 +20,7 @@ import org.apache.flink.util.Collector;
  * once event time has passed the waiting chunk by {@code maxOutOfOrderMillis} is skipped, so one lost chunk never
  * stalls a stream; the time it leaves empty (up to {@value #MAX_GAP_FILL_MILLIS} ms) is filled with silence, marked
  * as such, so the stream's timeline stays right. A stream's state is freed after its end-of-stream chunk, or when no chunk has come for
- * {@code idleTimeoutMillis} of processing time; no timer outlives it.
+ * {@code idleTimeoutMillis} of processing time (up to an eighth more: {@link IdleTimers}); no timer outlives it.
  */
 public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChunkEvent, AudioChunkEvent> {
     /** Longer gaps are not filled: a stream that stopped for minutes has no timeline worth keeping. */
@@ -80,8 +81,7 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AudioChunkEvent> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            Long due = idleTimer.value();
-            if (due != null && due == timestamp) {
+            if (IdleTimers.isDue(idleTimer, timestamp)) {
                 idleStreamsCleared.inc();
                 clear(ctx);
             }
@@ -143,28 +143,18 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
         return true;
     }
 
-    /** (Re)arms the idle timer: one per stream, always the latest. */
+    /** (Re)arms the idle timer: one per stream. */
     private void touch(Context ctx) throws Exception {
-        Long previous = idleTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteProcessingTimeTimer(previous);
-        }
-        long due = ctx.timerService().currentProcessingTime() + idleTimeoutMillis;
-        ctx.timerService().registerProcessingTimeTimer(due);
-        idleTimer.update(due);
+        IdleTimers.touch(idleTimer, ctx.timerService(), idleTimeoutMillis);
     }
 
     private void clear(Context ctx) throws Exception {
         for (AudioChunkEvent chunk : waiting.values()) {
             ctx.timerService().deleteEventTimeTimer(chunk.eventTime + maxOutOfOrderMillis);
         }
-        Long due = idleTimer.value();
-        if (due != null) {
-            ctx.timerService().deleteProcessingTimeTimer(due);
-        }
+        IdleTimers.clear(idleTimer, ctx.timerService());
         waiting.clear();
         nextSequence.clear();
-        idleTimer.clear();
         lastEnd.clear();
     }
 }

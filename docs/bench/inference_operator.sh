@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The inference operator (BatchInferenceOperator in Flink's operator test harness) against a bare TensorFlow Java loop
+# over the same model and batch size, and against one window per call; alternately, ROUNDS times, one thread.
+# Usage: docs/bench/inference_operator.sh [ROUNDS] [SECONDS] [BATCH]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+./mvnw -q -B install -DskipTests -Dhark.skipJobJarWithTensorFlow -pl flink-job -am >&2
+./mvnw -q -B -pl flink-job test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
+TF_CPP_MIN_LOG_LEVEL=2 exec java -Xmx2g --add-modules jdk.incubator.vector \
+  -cp "flink-job/target/test-classes:flink-job/target/classes:$(cat flink-job/target/test.classpath)" \
+  dev.hark.bench.InferenceOperatorBench "$@" 2> >(grep -v "^WARNING\|^SLF4J" >&2)
