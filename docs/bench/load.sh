@@ -15,7 +15,9 @@
 # (p50, p99, max over the steady part, after the warm-up; and the worst during the warm-up), the cores each process used, the job's heap and each
 # process's peak RSS, and whether N stayed real time: every window predicted and p99 within the limit. A table line
 # per N goes to stdout; the processes' logs stay in the work folder it prints. job_in: audio-seconds per second the
-# job took in over the steady part; at an N it cannot keep up with, that is the number of streams it can.
+# job took in over the steady part; at an N it cannot keep up with, that is the number of streams it can. dups:
+# predictions of a (stream, window) already predicted (at-least-once may repeat some after a failure;
+# exactly-once must show 0).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SECONDS_PER_RUN=60 PARALLELISM=2 GUARANTEE=AT_LEAST_ONCE P99_LIMIT=1000 WARMUP=30
@@ -47,7 +49,7 @@ await_line() { # file, pattern, seconds
   echo "timed out waiting for '$2' in $1" >&2; return 1
 }
 
-printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-9s %-24s %-7s %-20s %s\n' streams windows p50_ms p99_ms max_ms steady_n warmup_max \
+printf '%-7s %-14s %-5s %-7s %-7s %-7s %-9s %-10s %-9s %-24s %-7s %-20s %s\n' streams windows dups p50_ms p99_ms max_ms steady_n warmup_max \
   job_in "cores broker/job/prod/cons" heap_MB "peak RSS MB b/j/p/c" "real time"
 for N in "${COUNTS[@]}"; do
   RUN="$WORK/n$N"; mkdir -p "$RUN"
@@ -94,20 +96,21 @@ for N in "${COUNTS[@]}"; do
     /"type":"prediction"/ {
       end = field("window_end") + 0; start = field("window_start") + 0; idx = field("window_index") + 0
       origin = start - idx * 500; if (first == "" || origin < first) first = origin
-      if (end <= last && !seen[field("stream_id") SUBSEP idx]++) predicted++
+      if (end <= last) { if (!seen[field("stream_id") SUBSEP idx]++) predicted++; else repeated++ }
       latency = field("latency_ms") + 0
       if (end >= steady && end <= last) print latency > out
       else if (end < steady && latency > cold) cold = latency
     }
-    END { expected = first == "" ? 0 : n * (int((last - first - 1000) / 500) + 1); print predicted + 0, expected, cold + 0 }' \
+    END { expected = first == "" ? 0 : n * (int((last - first - 1000) / 500) + 1); print predicted + 0, expected, cold + 0, repeated + 0 }' \
     "$RUN/predictions.jsonl" > "$RUN/counts.txt"
   sort -n -o "$RUN/latencies.txt" "$RUN/latencies.txt" 2>/dev/null || touch "$RUN/latencies.txt"
-  read -r PREDICTED EXPECTED COLD < "$RUN/counts.txt"
+  read -r PREDICTED EXPECTED COLD REPEATED < "$RUN/counts.txt"
   COUNT=$(wc -l < "$RUN/latencies.txt")
   pct() { if [ "$COUNT" -gt 0 ]; then sed -n "$(( (COUNT * $1 + 99) / 100 ))p" "$RUN/latencies.txt"; else echo "-"; fi; }
   P50=$(pct 50); P99=$(pct 99); MAX=$(tail -1 "$RUN/latencies.txt" 2>/dev/null || echo "-")
   REAL="no"
   if [ "$EXPECTED" -gt 0 ] && [ "$PREDICTED" -ge "$EXPECTED" ] && [ "$COUNT" -gt 0 ] && [ "$P99" -le "$P99_LIMIT" ]; then REAL="yes"; fi
-  printf '%-7s %-12s %-7s %-7s %-7s %-9s %-10s %-9s %-24s %-7s %-20s %s\n' "$N" "$PREDICTED/$EXPECTED" "$P50" "$P99" "$MAX" \
+  if [ "$GUARANTEE" = EXACTLY_ONCE ] && [ "$REPEATED" -gt 0 ]; then REAL="no (repeats)"; fi
+  printf '%-7s %-14s %-5s %-7s %-7s %-7s %-9s %-10s %-9s %-24s %-7s %-20s %s\n' "$N" "$PREDICTED/$EXPECTED" "$REPEATED" "$P50" "$P99" "$MAX" \
     "$COUNT" "$COLD" "$INTAKE" "$CORES" "${HEAP:--}" "$RSS" "$REAL"
 done
