@@ -69,7 +69,7 @@ class PythonClientITCase {
                 "--dead-letter-topic", "py-dead", "--checkpoint-interval-ms", "1000", "--model",
                 ModelVersions.BUNDLED.toString());
         try {
-            run.awaitLine(l -> l.contains(" RUNNING 3/3 tasks"), Duration.ofMinutes(2));
+            run.awaitLine(RunningCommand::allTasksRunning, Duration.ofMinutes(2));
             List<DemoStreams.Loaded> streams = TestAudio.demoStreams();
             List<String> wavs = new ArrayList<>();
             ModelContract contract = ModelContract.read(ModelVersions.BUNDLED);

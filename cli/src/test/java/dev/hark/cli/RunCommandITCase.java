@@ -35,7 +35,7 @@ class RunCommandITCase {
                 "--model", ModelVersions.BUNDLED.toString());
         try {
             // Running, and every figure reported (a vertex's metrics appear a moment after its tasks run).
-            run.awaitLine(l -> l.contains(" RUNNING 3/3 tasks") && figure(l, "chunks in") == 0
+            run.awaitLine(l -> RunningCommand.allTasksRunning(l) && figure(l, "chunks in") == 0
                     && figure(l, "dead letters") == 0, Duration.ofMinutes(2));
             Matcher web = RunningCommand.WEB_UI.matcher(run.out().toString());
             assertTrue(web.find(), run.out().toString());
@@ -82,7 +82,7 @@ class RunCommandITCase {
             String line = run.awaitLine(l -> figure(l, "restarts") >= 2, Duration.ofMinutes(2));
             assertTrue(line.contains("last failure"), line);
             assertTrue(line.contains("no model under " + broken + " loads"), line);
-            assertTrue(!line.contains(" RUNNING 3/3 tasks"), line);
+            assertTrue(!RunningCommand.allTasksRunning(line), line);
         } finally {
             run.cancel();
         }

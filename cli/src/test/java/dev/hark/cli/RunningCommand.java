@@ -17,6 +17,8 @@ import picocli.CommandLine;
 record RunningCommand(CompletableFuture<Integer> exit, StringWriter out) {
     static final Pattern SUBMITTED = Pattern.compile("job ([0-9a-f]{32}) submitted");
     static final Pattern WEB_UI = Pattern.compile("Flink web UI: (http://127\\.0\\.0\\.1:(\\d+))/#/job/running/");
+    /** A status line with every task of the job running ("RUNNING 2/2 tasks"), however many tasks the job has. */
+    static final Pattern ALL_TASKS_RUNNING = Pattern.compile(" RUNNING (\\d+)/\\1 tasks");
 
     static RunningCommand start(String... args) {
         CommandLine cli = HarkCli.commandLine();
@@ -24,6 +26,10 @@ record RunningCommand(CompletableFuture<Integer> exit, StringWriter out) {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
         return new RunningCommand(CompletableFuture.supplyAsync(() -> cli.execute(args)), out);
+    }
+
+    static boolean allTasksRunning(String statusLine) {
+        return ALL_TASKS_RUNNING.matcher(statusLine).find();
     }
 
     /** Waits for a line that {@code wanted} accepts; fails with everything printed if none comes. */
