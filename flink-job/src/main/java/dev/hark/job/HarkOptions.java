@@ -83,6 +83,45 @@ public final class HarkOptions {
             .withDescription("A stream with no chunk for this long (processing time) has its state freed; a chunk with"
                     + " end_of_stream frees it at once.");
 
+    public static final ConfigOption<Integer> MAX_LIVE_STREAMS = ConfigOptions.key("hark.stream.max-live-streams")
+            .intType().defaultValue(dev.hark.job.order.StreamLimits.DEFAULT_MAX_LIVE_STREAMS)
+            .withDescription("Streams each parallel instance keeps state for. A chunk of one more stream goes to the"
+                    + " dead-letter topic as TOO_MANY_STREAMS until a stream ends or goes idle.");
+
+    public static final ConfigOption<Integer> MAX_WAITING_CHUNKS = ConfigOptions.key("hark.order.max-waiting-chunks")
+            .intType().defaultValue(dev.hark.job.order.StreamLimits.DEFAULT_MAX_WAITING_CHUNKS)
+            .withDescription("Chunks a stream holds while it waits for a missing sequence number; past this it gives"
+                    + " up on the gap (as if hark.order.max-out-of-orderness had passed) and goes on.");
+
+    public static final ConfigOption<org.apache.flink.configuration.MemorySize> MAX_WAITING_BYTES =
+            ConfigOptions.key("hark.order.max-waiting-bytes")
+                    .memoryType().defaultValue(new org.apache.flink.configuration.MemorySize(
+                            dev.hark.job.order.StreamLimits.DEFAULT_MAX_WAITING_BYTES))
+                    .withDescription("The same bound as hark.order.max-waiting-chunks on the waiting chunks' decoded"
+                            + " samples (4 bytes each): 256 kb hold 4 s of 16 kHz audio.");
+
+    public static final ConfigOption<Long> MAX_SEQUENCE_AHEAD = ConfigOptions.key("hark.order.max-sequence-ahead")
+            .longType().defaultValue(dev.hark.job.order.StreamLimits.DEFAULT_MAX_SEQUENCE_AHEAD)
+            .withDescription("How far past a stream's next expected sequence number a chunk may be; further ones go"
+                    + " to the dead-letter topic as SEQUENCE_TOO_FAR_AHEAD.");
+
+    public static final ConfigOption<Duration> MAX_LATENESS = ConfigOptions.key("hark.order.max-lateness")
+            .durationType().defaultValue(Duration.ofMillis(dev.hark.job.order.StreamLimits.DEFAULT_MAX_LATENESS_MILLIS))
+            .withDescription("How far a chunk's event time may lie behind the job's watermark or behind its stream's"
+                    + " previous chunk; further ones go to the dead-letter topic as EVENT_TIME_BEHIND_WATERMARK or"
+                    + " EVENT_TIME_BEFORE_STREAM.");
+
+    public static final ConfigOption<Duration> MAX_GAP_FILL = ConfigOptions.key("hark.order.max-gap-fill")
+            .durationType().defaultValue(Duration.ofMillis(dev.hark.job.order.StreamLimits.DEFAULT_MAX_GAP_FILL_MILLIS))
+            .withDescription("The longest skipped gap the job fills with (marked) silence; a longer one is left as a"
+                    + " jump in the stream's time.");
+
+    public static final ConfigOption<Duration> MAX_EVENT_TIME_AHEAD = ConfigOptions.key("hark.ingest.max-event-time-ahead")
+            .durationType().defaultValue(Duration.ofMillis(dev.hark.job.ingest.IngestSettings.DEFAULT_MAX_EVENT_TIME_AHEAD_MILLIS))
+            .withDescription("How far ahead of the job's clock a chunk's event time may be; further ones go to the"
+                    + " dead-letter topic as EVENT_TIME_AHEAD_OF_CLOCK (one would carry the watermark, and every"
+                    + " stream's ordering, into the future).");
+
     public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("hark.predictions.top-k")
             .intType().defaultValue(0)
             .withDescription("Labels per prediction, best first; 0 means all labels of the model.");

@@ -52,10 +52,12 @@ final class HarkPipeline {
                         .withIdleness(Duration.ofMillis(settings.order().sourceIdleMillis())))
                 .uid("chunk-event-time").name("Event time from chunks");
 
-        DataStream<AudioChunkEvent> ordered = timed
+        SingleOutputStreamOperator<AudioChunkEvent> ordered = timed
                 .keyBy(chunk -> chunk.streamId, Types.STRING)
-                .process(new ChunkSequencer(settings.order()))
-                .uid("order-chunks").name("Order chunks per stream");
+                .transform("Order chunks per stream", TypeInformation.of(AudioChunkEvent.class),
+                        ChunkSequencer.operator(settings.order()))
+                .uid("order-chunks");
+        deadLetters = deadLetters.union(ordered.getSideOutput(DeadLetteringDecoder.DEAD_LETTERS));
 
         // Still partitioned by stream id: no second shuffle before the windower.
         DataStream<FeatureWindow> windows = DataStreamUtils

@@ -6,6 +6,7 @@ import dev.hark.job.inference.InferenceSettings;
 import dev.hark.job.inference.ModelMirror;
 import dev.hark.job.ingest.IngestSettings;
 import dev.hark.job.order.OrderSettings;
+import dev.hark.job.order.StreamLimits;
 import dev.hark.model.ModelContract;
 import java.io.IOException;
 import java.io.Serializable;
@@ -68,14 +69,39 @@ public record JobSettings(
         }
         long streamIdle = config.get(HarkOptions.STREAM_IDLE_TIMEOUT).toMillis();
         return new JobSettings(contract,
-                new IngestSettings(contract.features().sampleRate(), positive(config, HarkOptions.MAX_CHUNK_BYTES)),
-                new OrderSettings(maxOutOfOrder, config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(), streamIdle),
+                new IngestSettings(contract.features().sampleRate(), positive(config, HarkOptions.MAX_CHUNK_BYTES),
+                        notNegative(config, HarkOptions.MAX_EVENT_TIME_AHEAD)),
+                new OrderSettings(maxOutOfOrder, config.get(HarkOptions.SOURCE_IDLE_TIMEOUT).toMillis(), streamIdle,
+                        streamLimits(config)),
                 WindowSettings.of(contract, hopFrames, streamIdle),
                 new InferenceSettings(location, contract, topK == 0 ? contract.labels().size() : topK,
                         config.get(HarkOptions.INTRA_OP_THREADS), positive(config, HarkOptions.BATCH_SIZE),
                         config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(),
                         config.get(HarkOptions.MODEL_POLL_INTERVAL).toMillis()),
                 DetectionSettings.of(contract, config.get(HarkOptions.DETECTION_QUIET).toMillis()));
+    }
+
+    private static StreamLimits streamLimits(ReadableConfig config) {
+        long sequenceAhead = config.get(HarkOptions.MAX_SEQUENCE_AHEAD);
+        if (sequenceAhead < 1) {
+            throw new IllegalArgumentException(HarkOptions.MAX_SEQUENCE_AHEAD.key() + " must be at least 1, got "
+                    + sequenceAhead);
+        }
+        long waitingBytes = config.get(HarkOptions.MAX_WAITING_BYTES).getBytes();
+        if (waitingBytes < 1) {
+            throw new IllegalArgumentException(HarkOptions.MAX_WAITING_BYTES.key() + " must be at least 1 byte");
+        }
+        return new StreamLimits(positive(config, HarkOptions.MAX_LIVE_STREAMS),
+                positive(config, HarkOptions.MAX_WAITING_CHUNKS), waitingBytes, sequenceAhead,
+                notNegative(config, HarkOptions.MAX_LATENESS), notNegative(config, HarkOptions.MAX_GAP_FILL));
+    }
+
+    private static long notNegative(ReadableConfig config, ConfigOption<java.time.Duration> option) {
+        long millis = config.get(option).toMillis();
+        if (millis < 0) {
+            throw new IllegalArgumentException(option.key() + " must not be negative, got " + config.get(option));
+        }
+        return millis;
     }
 
     private static int positive(ReadableConfig config, ConfigOption<Integer> option) {

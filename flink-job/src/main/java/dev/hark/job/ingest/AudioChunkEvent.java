@@ -12,6 +12,10 @@ public class AudioChunkEvent {
     public boolean endOfStream;
     /** Silence the job made up for chunks that never arrived. */
     public boolean gapFill;
+    /** Where the chunk's record lies in Kafka, so that a later stage can dead-letter it; null topic for made-up chunks. */
+    public String sourceTopic;
+    public int sourcePartition;
+    public long sourceOffset;
 
     public AudioChunkEvent() {
     }

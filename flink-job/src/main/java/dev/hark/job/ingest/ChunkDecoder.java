@@ -12,7 +12,7 @@ public final class ChunkDecoder extends DeadLetteringDecoder<AudioChunkEvent> {
 
     @Override
     protected void openDecoding() {
-        decoding = new ChunkDecoding(settings.modelSampleRate(), settings.maxChunkBytes());
+        decoding = new ChunkDecoding(settings);
     }
 
     @Override

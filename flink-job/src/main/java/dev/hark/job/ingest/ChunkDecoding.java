@@ -11,14 +11,21 @@ import java.nio.ByteBuffer;
 
 /** Decodes and validates one Kafka record into an {@link AudioChunkEvent}, or says why it cannot. No Flink here. */
 public final class ChunkDecoding {
+    public static final String EVENT_TIME_AHEAD_OF_CLOCK = "EVENT_TIME_AHEAD_OF_CLOCK";
     private final int modelSampleRate;
     private final int maxValueBytes;
+    private final long maxEventTimeAheadMillis;
     /** Rates already checked: building a resampler proves the job can convert from that rate. */
     private final java.util.Map<Integer, Resampler> resamplers = new java.util.HashMap<>();
 
     public ChunkDecoding(int modelSampleRate, int maxValueBytes) {
-        this.modelSampleRate = modelSampleRate;
-        this.maxValueBytes = maxValueBytes;
+        this(new IngestSettings(modelSampleRate, maxValueBytes));
+    }
+
+    public ChunkDecoding(IngestSettings settings) {
+        this.modelSampleRate = settings.modelSampleRate();
+        this.maxValueBytes = settings.maxChunkBytes();
+        this.maxEventTimeAheadMillis = settings.maxEventTimeAheadMillis();
     }
 
     /** A record that cannot be used, with a reason code and a message. */
@@ -36,6 +43,11 @@ public final class ChunkDecoding {
     }
 
     public AudioChunkEvent decode(RawRecord raw) throws Rejected {
+        return decode(raw, System.currentTimeMillis());
+    }
+
+    /** As {@link #decode(RawRecord)}, with {@code nowMillis} as the job's clock. */
+    public AudioChunkEvent decode(RawRecord raw, long nowMillis) throws Rejected {
         if (raw.value != null && raw.value.length > maxValueBytes) {
             throw new Rejected("OVERSIZED_PAYLOAD", "record of " + raw.value.length + " bytes exceeds the limit of "
                     + maxValueBytes + " bytes; send shorter chunks");
@@ -51,6 +63,12 @@ public final class ChunkDecoding {
         }
         if (chunk.getSequence() < 0) {
             throw new Rejected("INVALID_CHUNK", "sequence " + chunk.getSequence() + " is negative");
+        }
+        long eventTime = chunk.getEventTime().toEpochMilli();
+        if (eventTime > nowMillis + maxEventTimeAheadMillis) {
+            throw new Rejected(EVENT_TIME_AHEAD_OF_CLOCK, "event time " + chunk.getEventTime() + " is "
+                    + (eventTime - nowMillis) + " ms ahead of the job's clock, more than hark.ingest.max-event-time-ahead ("
+                    + maxEventTimeAheadMillis + " ms); stamp chunks with the time their first sample was recorded");
         }
         try {
             if (chunk.getSampleRate() != modelSampleRate) {
@@ -71,12 +89,32 @@ public final class ChunkDecoding {
             float[] mono = endOfStream && bytes.length == 0 ? new float[0]
                     : PcmDecoder.decodeMono(bytes, format, chunk.getChannels());
             AudioChunkEvent event = new AudioChunkEvent(chunk.getStreamId(), chunk.getSequence(),
-                    chunk.getEventTime().toEpochMilli(), chunk.getSampleRate(), mono);
+                    eventTime, chunk.getSampleRate(), mono);
             event.endOfStream = endOfStream;
+            event.sourceTopic = raw.topic;
+            event.sourcePartition = raw.partition;
+            event.sourceOffset = raw.offset;
             return event;
         } catch (InvalidAudioException e) {
             throw new Rejected(e.reason(), e.getMessage());
         }
+    }
+
+    /**
+     * The dead letter for a decoded chunk that a later stage cannot use. The record's bytes are not kept past
+     * decoding: the dead letter points at the record (topic, partition, offset) and carries the stream id as its key.
+     */
+    public static DeadLetter deadLetter(AudioChunkEvent chunk, String reason, String message, long nowMillis) {
+        return DeadLetter.newBuilder()
+                .setSourceTopic(chunk.sourceTopic == null ? "" : chunk.sourceTopic)
+                .setSourcePartition(chunk.sourcePartition)
+                .setSourceOffset(chunk.sourceOffset)
+                .setKey(ByteBuffer.wrap(chunk.streamId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setValue(null)
+                .setReason(reason)
+                .setMessage(message + " (stream " + chunk.streamId + ", sequence " + chunk.sequence + ")")
+                .setTime(java.time.Instant.ofEpochMilli(nowMillis))
+                .build();
     }
 
     /** The dead letter for a rejected record. */

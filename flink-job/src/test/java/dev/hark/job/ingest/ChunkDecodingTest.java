@@ -65,6 +65,21 @@ class ChunkDecodingTest {
         assertEquals(rejected.getMessage(), d.getMessage());
     }
 
+    @Test
+    void rejectsEventTimesAheadOfTheClockAndKeepsTheRecordsPlace() throws Exception {
+        ChunkDecoding.Rejected ahead = assertThrows(ChunkDecoding.Rejected.class,
+                () -> decoding.decode(raw(chunk(16000, 1, new byte[4])), 5000 - 60_001));
+        assertEquals(ChunkDecoding.EVENT_TIME_AHEAD_OF_CLOCK, ahead.reason());
+        AudioChunkEvent onTime = decoding.decode(raw(chunk(16000, 1, new byte[4])), 5000 - 60_000);
+        assertEquals("audio", onTime.sourceTopic);
+        assertEquals(2, onTime.sourcePartition);
+        assertEquals(77, onTime.sourceOffset);
+        DeadLetter later = ChunkDecoding.deadLetter(onTime, "SOME_REASON", "why", 9);
+        assertEquals(77, later.getSourceOffset());
+        assertEquals("SOME_REASON", later.getReason());
+        assertEquals(ByteBuffer.wrap("s".getBytes()), later.getKey());
+    }
+
     private String reason(RawRecord raw) {
         return assertThrows(ChunkDecoding.Rejected.class, () -> decoding.decode(raw)).reason();
     }
