@@ -22,6 +22,19 @@ public record WindowSettings(FeatureSpec features, ModelContract.InputKind input
         }
     }
 
+    /** More than the resampler keeps between chunks at any supported rate (its filter's history). */
+    static final int RESAMPLER_HISTORY_SAMPLES = 4096;
+
+    /**
+     * An upper bound on the windower's state for one stream: the frames (or samples) of the window being filled,
+     * the framer's carry (under one FFT), the resampler's history, and the fields and gap list around them.
+     */
+    public long maxStateBytesPerStream() {
+        long windowValues = input == ModelContract.InputKind.WAVEFORM ? features.samplesForFrames(windowFrames)
+                : (long) windowFrames * features.featuresPerFrame();
+        return 4 * (windowValues + features.nFft() + RESAMPLER_HISTORY_SAMPLES) + 1024;
+    }
+
     /** Log-mel windows of the contract's length. */
     public static WindowSettings of(ModelContract contract, int hopFrames, long streamIdleMillis) {
         return new WindowSettings(contract.features(), contract.inputKind(), contract.windowFrames(), hopFrames,

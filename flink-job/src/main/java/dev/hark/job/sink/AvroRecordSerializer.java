@@ -26,7 +26,9 @@ public final class AvroRecordSerializer<T> implements KafkaRecordSerializationSc
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
         String k = key.apply(element);
-        return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+        // Kafka refuses negative timestamps, and a producer may stamp chunks before 1970: such records take the
+        // time of writing rather than fail the sink (and with it the job).
+        return new ProducerRecord<>(topic, null, timestamp == null || timestamp < 0 ? null : timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
                 encoder.apply(element));
     }
 }
