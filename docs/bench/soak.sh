@@ -83,7 +83,9 @@ sample() {
     | tee -a "$WORK/samples.csv" >&2
 }
 while [ $(( $(date +%s) - START )) -lt $((MINUTES * 60)) ]; do sleep "$SAMPLE"; sample load; done
-kill $PRODUCER; wait $PRODUCER 2>/dev/null || true
+# SIGKILL: the producer sends no end-of-stream chunks, so the streams just go silent and only the idle timeout can
+# free them (a plain kill ends every stream properly, which frees its state at once).
+kill -9 $PRODUCER; wait $PRODUCER 2>/dev/null || true
 IDLE_START=$(date +%s)
 # Streams are freed between the idle timeout and an eighth more after their last chunk; then a checkpoint.
 while [ $(( $(date +%s) - IDLE_START )) -lt $((IDLE * 9 / 8 + 40)) ]; do sleep 10; sample idle; done

@@ -57,7 +57,7 @@ final class AnnounceModelCommand implements Callable<Integer> {
                 .setAnnouncedAt(Instant.now())
                 .setAnnouncedBy(by)
                 .build();
-        kafka.requireTopics(java.util.List.of(topic));
+        kafka.requireTopics(java.util.List.of(topic), org.apache.kafka.common.acl.AclOperation.WRITE);
         Map<String, Object> config = new HashMap<>(kafka.properties);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");

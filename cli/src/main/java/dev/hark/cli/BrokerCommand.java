@@ -39,6 +39,15 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Another topic to create (e.g. a detections or model-control topic); repeatable.")
     List<String> extraTopics = new ArrayList<>();
 
+    @Option(names = "--secure", paramLabel = "DIR",
+            description = {"Require SASL/SCRAM (SCRAM-SHA-512) and ACLs. The principals hark-job, hark-producer and"
+                    + " hark-consumer are created, each allowed only what its role needs, and each one's Kafka client"
+                    + " properties written to DIR/<name>.properties (owner-only; pass with --kafka-config). Passwords"
+                    + " are generated once, kept in DIR, never printed. A --topic whose name contains 'control' is a"
+                    + " model control topic (hark-producer writes, hark-job reads); any other is an output topic"
+                    + " (hark-job writes, hark-consumer reads)."})
+    Path secureDir;
+
     /** Counted down once the broker is up; tests wait on it. */
     final CountDownLatch started = new CountDownLatch(1);
     /** Counted down to stop the broker as Ctrl-C does. */
@@ -54,7 +63,8 @@ final class BrokerCommand implements Callable<Integer> {
             throw new HarkCli.UserError("--partitions must be at least 1, got " + partitions);
         }
         PrintWriter out = spec.commandLine().getOut();
-        EmbeddedKafka kafka = EmbeddedKafka.start(port, dataDir);
+        EmbeddedKafka kafka = EmbeddedKafka.start(port, dataDir,
+                secureDir == null ? null : dev.hark.kafka.BrokerUsers.adminPassword(secureDir));
         Thread onCtrlC = new Thread(() -> {
             stop.countDown();
             kafka.close();
@@ -73,6 +83,19 @@ final class BrokerCommand implements Callable<Integer> {
             for (String topic : extraTopics) {
                 kafka.createTopic(topic, 1);
                 topics.add(topic + " (1 partition)");
+            }
+            if (secureDir != null) {
+                List<String> outputs = new ArrayList<>(List.of(HarkOptions.PREDICTIONS_TOPIC.defaultValue(),
+                        HarkOptions.DEAD_LETTER_TOPIC.defaultValue()));
+                List<String> control = new ArrayList<>();
+                for (String topic : extraTopics) {
+                    (topic.contains("control") ? control : outputs).add(topic);
+                }
+                var files = dev.hark.kafka.BrokerUsers.create(kafka, secureDir, new dev.hark.kafka.BrokerUsers.Topics(
+                        HarkOptions.AUDIO_TOPIC.defaultValue(), outputs, control));
+                out.println("SASL/SCRAM (" + dev.hark.kafka.EmbeddedKafka.SCRAM + ") and ACLs required; client"
+                        + " properties (pass with --kafka-config): " + files.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
             }
             bootstrapServers = kafka.bootstrapServers();
             out.println("Kafka broker (KRaft) running; bootstrap servers: " + bootstrapServers);

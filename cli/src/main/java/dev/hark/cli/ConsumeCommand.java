@@ -48,7 +48,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (max != null && max < 1) {
             throw new HarkCli.UserError("--max must be at least 1, got " + max);
         }
-        kafka.requireTopics(topics);
+        kafka.requireTopics(topics, org.apache.kafka.common.acl.AclOperation.READ);
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
             out.println(OutputRecords.HEADER);

@@ -17,9 +17,32 @@ final class KafkaOptions {
             description = "A Kafka client property, e.g. security.protocol=SASL_SSL; repeatable. Values are never logged.")
     Map<String, String> properties = new HashMap<>();
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "A file of Kafka client properties (security.protocol, sasl.jaas.config, ...), e.g. one that"
+                    + " bin/hark broker --secure wrote; --kafka-property entries win over it. Values are never logged.")
+    java.nio.file.Path configFile;
+
+    /** Adds the --kafka-config file's entries under the --kafka-property ones; commands call it before using Kafka. */
+    private void mergeConfigFile() {
+        if (configFile != null) {
+            KafkaConfigFile.load(configFile).forEach(properties::putIfAbsent);
+            configFile = null;
+        }
+    }
+
     /** Fails within a bounded time, saying what to do, unless Kafka answers and holds {@code topics}. */
     void requireTopics(java.util.Collection<String> topics) {
+        mergeConfigFile();
         dev.hark.client.KafkaPreflight.check(bootstrapServers, properties, topics,
+                dev.hark.client.KafkaPreflight.DEFAULT_TIMEOUT);
+    }
+
+    /** As {@link #requireTopics}, and this principal may {@code operation} (READ or WRITE) each of them. */
+    void requireTopics(java.util.Collection<String> topics, org.apache.kafka.common.acl.AclOperation operation) {
+        mergeConfigFile();
+        Map<String, org.apache.kafka.common.acl.AclOperation> access = new java.util.LinkedHashMap<>();
+        topics.forEach(topic -> access.put(topic, operation));
+        dev.hark.client.KafkaPreflight.check(bootstrapServers, properties, access,
                 dev.hark.client.KafkaPreflight.DEFAULT_TIMEOUT);
     }
 }

@@ -116,7 +116,7 @@ final class ProduceCommand implements Callable<Integer> {
         List<Stream> streams = microphone ? List.of() : streams();
         // The audio is checked first (files read, microphone opened), then Kafka.
         try (Microphone mic = microphone ? Microphone.open(microphoneRate) : null) {
-            kafka.requireTopics(List.of(topic));
+            kafka.requireTopics(List.of(topic), org.apache.kafka.common.acl.AclOperation.WRITE);
             try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers, kafka.properties)) {
                 long chunks = mic != null ? record(mic, producer) : send(producer, streams);
                 producer.flush();

@@ -49,6 +49,12 @@ final class RunCommand implements Callable<Integer> {
                     + " Values are never logged.")
     java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "A file of Kafka client properties for the source and sinks (security.protocol,"
+                    + " sasl.jaas.config, ...), e.g. hark-job.properties of bin/hark broker --secure; --kafka-property"
+                    + " entries win over it. Values are never logged.")
+    Path kafkaConfigFile;
+
     /** Survives a restart of the job inside this process; a restart of the command starts from Kafka's offsets. */
     static final Path DEFAULT_CHECKPOINT_FOLDER = Path.of(System.getProperty("java.io.tmpdir"), "hark-checkpoints");
 
@@ -75,11 +81,14 @@ final class RunCommand implements Callable<Integer> {
 
     /** Kafka answers, with every topic the job reads and writes, before the job starts (not a restart loop after). */
     private static void requireKafka(Configuration conf) {
-        java.util.List<String> topics = new java.util.ArrayList<>(java.util.List.of(
-                conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC),
-                conf.get(dev.hark.job.HarkOptions.DEAD_LETTER_TOPIC)));
-        conf.getOptional(dev.hark.job.HarkOptions.DETECTIONS_TOPIC).ifPresent(topics::add);
-        conf.getOptional(dev.hark.job.HarkOptions.MODEL_CONTROL_TOPIC).ifPresent(topics::add);
+        var read = org.apache.kafka.common.acl.AclOperation.READ;
+        var write = org.apache.kafka.common.acl.AclOperation.WRITE;
+        java.util.Map<String, org.apache.kafka.common.acl.AclOperation> topics = new java.util.LinkedHashMap<>();
+        topics.put(conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), read);
+        topics.put(conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC), write);
+        topics.put(conf.get(dev.hark.job.HarkOptions.DEAD_LETTER_TOPIC), write);
+        conf.getOptional(dev.hark.job.HarkOptions.DETECTIONS_TOPIC).ifPresent(t -> topics.put(t, write));
+        conf.getOptional(dev.hark.job.HarkOptions.MODEL_CONTROL_TOPIC).ifPresent(t -> topics.put(t, read));
         java.util.Map<String, String> properties = new java.util.HashMap<>();
         conf.toMap().forEach((key, value) -> {
             if (key.startsWith(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX)) {
@@ -109,6 +118,9 @@ final class RunCommand implements Callable<Integer> {
         Configuration conf = job.toConfiguration(base, bootstrapServers);
         JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.GROUP_ID, groupId);
         JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
+        if (kafkaConfigFile != null) {
+            KafkaConfigFile.load(kafkaConfigFile).forEach(kafkaProperties::putIfAbsent);
+        }
         kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         if (checkpointMillis != null) {
             if (checkpointMillis > 0) {

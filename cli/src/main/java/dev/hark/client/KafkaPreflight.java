@@ -11,6 +11,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -37,6 +40,18 @@ public final class KafkaPreflight {
     /** Fails with a {@link KafkaUnavailableException} unless the brokers answer and every topic exists. */
     public static void check(String bootstrapServers, Map<String, String> properties, Collection<String> topics,
                              Duration timeout) {
+        Map<String, AclOperation> describe = new java.util.LinkedHashMap<>();
+        topics.forEach(topic -> describe.put(topic, AclOperation.DESCRIBE));
+        check(bootstrapServers, properties, describe, timeout);
+    }
+
+    /**
+     * As above, and the principal must be allowed {@code access.get(topic)} on each topic (READ or WRITE): where
+     * the brokers enforce ACLs, a missing one is named now rather than failing the first read or write.
+     */
+    public static void check(String bootstrapServers, Map<String, String> properties, Map<String, AclOperation> access,
+                             Duration timeout) {
+        Collection<String> topics = access.keySet();
         Map<String, String> bounded = new java.util.HashMap<>(properties);
         bounded.putIfAbsent("request.timeout.ms", String.valueOf(timeout.toMillis()));
         bounded.putIfAbsent("default.api.timeout.ms", String.valueOf(timeout.toMillis()));
@@ -49,6 +64,9 @@ public final class KafkaPreflight {
             Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs((int) timeout.toMillis()))
                     .names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<String> missing = topics.stream().filter(t -> !existing.contains(t)).distinct().toList();
+            if (missing.isEmpty()) {
+                requireAccess(admin, bootstrapServers, properties, access, timeout);
+            }
             if (!missing.isEmpty()) {
                 throw new KafkaUnavailableException((missing.size() == 1 ? "topic " : "topics ")
                         + String.join(", ", missing) + (missing.size() == 1 ? " does" : " do") + " not exist on "
@@ -68,6 +86,36 @@ public final class KafkaPreflight {
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")")
                     + "; check --bootstrap-servers and the --kafka-property values");
         }
+    }
+
+    /** The topics' operations this principal is allowed, as the brokers report them, against what it needs. */
+    private static void requireAccess(Admin admin, String bootstrapServers, Map<String, String> properties,
+                                      Map<String, AclOperation> access, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<String, TopicDescription> described = admin.describeTopics(access.keySet(),
+                        new DescribeTopicsOptions().includeAuthorizedOperations(true).timeoutMs((int) timeout.toMillis()))
+                .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        for (Map.Entry<String, AclOperation> need : access.entrySet()) {
+            Set<AclOperation> allowed = described.get(need.getKey()).authorizedOperations();
+            if (allowed == null || allowed.contains(need.getValue()) || allowed.contains(AclOperation.ALL)) {
+                continue;
+            }
+            String user = userName(properties);
+            String operation = need.getValue().name().charAt(0) + need.getValue().name().substring(1).toLowerCase();
+            throw new KafkaUnavailableException("Kafka at " + bootstrapServers + " does not allow "
+                    + (user == null ? "this principal" : "principal " + user) + " to " + need.getValue().name()
+                    + " topic " + need.getKey() + " (allowed: " + allowed.stream().map(Enum::name).sorted()
+                    .collect(Collectors.joining(", ")) + "): use the credentials meant for this command, or grant it:"
+                    + " kafka-acls.sh --add --allow-principal User:" + (user == null ? "<name>" : user)
+                    + " --operation " + operation + " --topic " + need.getKey());
+        }
+    }
+
+    /** The SASL user name in the JAAS line, for messages (never the password); null when there is none. */
+    private static String userName(Map<String, String> properties) {
+        java.util.regex.Matcher user = java.util.regex.Pattern.compile("username=\"([^\"]*)\"")
+                .matcher(properties.getOrDefault("sasl.jaas.config", ""));
+        return user.find() ? user.group(1) : null;
     }
 
     private static KafkaUnavailableException explain(String bootstrapServers, Duration timeout, Throwable cause) {

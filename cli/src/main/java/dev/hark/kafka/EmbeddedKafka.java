@@ -31,16 +31,35 @@ import org.apache.kafka.common.utils.Time;
  * no Docker needed.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+    /** The SASL mechanism of the client listener when the broker is secured. */
+    public static final String SCRAM = "SCRAM-SHA-512";
+    /** The principal the secured broker itself runs as, and the only super user. */
+    public static final String ADMIN = "admin";
+
     private final Path logDir;
     private final boolean temporary;
     private final int brokerPort;
     private final KafkaRaftServer server;
+    /** The admin's password on a secured broker; null without security. */
+    private final String adminPassword;
 
-    private EmbeddedKafka(Path logDir, boolean temporary, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, boolean temporary, int brokerPort, KafkaRaftServer server, String adminPassword) {
         this.logDir = logDir;
         this.temporary = temporary;
         this.brokerPort = brokerPort;
         this.server = server;
+        this.adminPassword = adminPassword;
+    }
+
+    /** The client properties of a SCRAM principal on a secured broker: security protocol, mechanism, JAAS line. */
+    public static Map<String, String> scramClientProperties(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM,
+                "sasl.jaas.config", scramJaas(user, password));
+    }
+
+    private static String scramJaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
     }
 
     /** A broker on a free port, its logs in a temporary folder; returns once it accepts admin requests. */
@@ -54,6 +73,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * close. Returns once it accepts admin requests.
      */
     public static EmbeddedKafka start(int port, Path dataDir) {
+        return start(port, dataDir, null);
+    }
+
+    /**
+     * As {@link #start(int, Path)}; with an {@code adminPassword}, secured: clients authenticate with SASL/SCRAM
+     * ({@value #SCRAM}) and need ACLs for what they do (Kafka's {@code StandardAuthorizer}, nothing allowed without
+     * an ACL), the controller listener takes only the broker itself (SASL/PLAIN), and {@value #ADMIN}, with that
+     * password, is the one super user. Create principals and ACLs with {@link #admin()}.
+     */
+    public static EmbeddedKafka start(int port, Path dataDir, String adminPassword) {
         boolean temporary = dataDir == null;
         Path logDir = null;
         try {
@@ -72,6 +101,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             props.put("controller.listener.names", "CONTROLLER");
             props.put("inter.broker.listener.name", "PLAINTEXT");
+            if (adminPassword != null) {
+                secure(props, brokerPort, controllerPort, adminPassword);
+            }
             props.put("log.dirs", logDir.toString());
             props.put("num.partitions", "1");
             props.put("offsets.topic.replication.factor", "1");
@@ -91,15 +123,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
             // --ignore-formatted: a data folder kept from an earlier run starts with its topics and records.
-            int rc = StorageTool.execute(new String[] {"format", "-t", clusterId(logDir), "-c",
-                    config.toString(), "--ignore-formatted"}, new PrintStream(formatLog, true, StandardCharsets.UTF_8));
+            List<String> format = new java.util.ArrayList<>(List.of("format", "-t", clusterId(logDir), "-c",
+                    config.toString(), "--ignore-formatted"));
+            if (adminPassword != null) { // the broker's own credential, in the metadata log from the start
+                format.addAll(List.of("--add-scram", SCRAM + "=[name=" + ADMIN + ",password=" + adminPassword + "]"));
+            }
+            int rc = StorageTool.execute(format.toArray(String[]::new), new PrintStream(formatLog, true, StandardCharsets.UTF_8));
             Files.deleteIfExists(config);
             if (rc != 0) {
                 throw new IllegalStateException("formatting the Kafka log folder failed: " + formatLog);
             }
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(logDir, temporary, brokerPort, server);
+            EmbeddedKafka kafka = new EmbeddedKafka(logDir, temporary, brokerPort, server, adminPassword);
             kafka.awaitReady();
             return kafka;
         } catch (IOException e) {
@@ -108,6 +144,27 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             throw new UncheckedIOException("could not start the embedded Kafka broker", e);
         }
+    }
+
+    /** SASL on both listeners, ACLs enforced, the admin the only super user. */
+    private static void secure(Properties props, int brokerPort, int controllerPort, String adminPassword) {
+        props.put("listeners", "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "BROKER://127.0.0.1:" + brokerPort);
+        props.put("listener.security.protocol.map", "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        props.put("inter.broker.listener.name", "BROKER");
+        props.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+        props.put("listener.name.broker.sasl.enabled.mechanisms", SCRAM);
+        props.put("listener.name.broker." + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                scramJaas(ADMIN, adminPassword));
+        // SCRAM credentials live in the metadata log, which the controller serves: it authenticates with PLAIN.
+        props.put("sasl.mechanism.controller.protocol", "PLAIN");
+        props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        props.put("listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
+                        + "\" password=\"" + adminPassword + "\" user_" + ADMIN + "=\"" + adminPassword + "\";");
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:" + ADMIN);
+        props.put("allow.everyone.if.no.acl.found", "false");
     }
 
     /** The cluster id a kept data folder was formatted with, or a new one. */
@@ -149,8 +206,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** An admin client; on a secured broker it authenticates as {@value #ADMIN}. */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (adminPassword != null) {
+            config.putAll(scramClientProperties(ADMIN, adminPassword));
+        }
+        return Admin.create(config);
+    }
+
+    public boolean secured() {
+        return adminPassword != null;
     }
 
     private void awaitReady() {
