@@ -66,6 +66,8 @@ public final class KafkaPreflight {
             List<String> missing = topics.stream().filter(t -> !existing.contains(t)).distinct().toList();
             if (missing.isEmpty()) {
                 requireAccess(admin, bootstrapServers, properties, access, timeout);
+            } else {
+                requireVisible(admin, bootstrapServers, properties, access, missing, timeout);
             }
             if (!missing.isEmpty()) {
                 throw new KafkaUnavailableException((missing.size() == 1 ? "topic " : "topics ")
@@ -108,6 +110,31 @@ public final class KafkaPreflight {
                     .collect(Collectors.joining(", ")) + "): use the credentials meant for this command, or grant it:"
                     + " kafka-acls.sh --add --allow-principal User:" + (user == null ? "<name>" : user)
                     + " --operation " + operation + " --topic " + need.getKey());
+        }
+    }
+
+    /** Topics the listing left out may exist but be hidden from this principal (no ACL on them): say so. */
+    private static void requireVisible(Admin admin, String bootstrapServers, Map<String, String> properties,
+                                       Map<String, AclOperation> access, List<String> unlisted, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        var described = admin.describeTopics(unlisted, new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
+                .topicNameValues();
+        for (String topic : unlisted) {
+            try {
+                described.get(topic).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException) {
+                    String user = userName(properties);
+                    AclOperation needed = access.get(topic);
+                    String operation = needed.name().charAt(0) + needed.name().substring(1).toLowerCase();
+                    throw new KafkaUnavailableException("Kafka at " + bootstrapServers + " does not allow "
+                            + (user == null ? "this principal" : "principal " + user) + " to " + needed.name()
+                            + " topic " + topic + " (it may not even see it): use the credentials meant for this"
+                            + " command, or grant it: kafka-acls.sh --add --allow-principal User:"
+                            + (user == null ? "<name>" : user) + " --operation " + operation + " --topic " + topic);
+                }
+                // Unknown topic: the caller says it does not exist.
+            }
         }
     }
 
