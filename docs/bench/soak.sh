@@ -13,9 +13,9 @@
 # Runs bin/hark broker, bin/hark run (exactly-once, checkpoints in a folder every 10 s), bin/hark consume and
 # bin/hark produce --loop, each a process of its own on 127.0.0.1. Every sample writes a line to samples.csv in
 # the work folder it prints: seconds since the load started, phase (load or idle), the job's resident memory (RSS),
-# its heap in use after the last collection of the old generation (jstat's OU), the latest checkpoint's size, the
+# its live heap (in use right after a full collection it asks for, jcmd GC.run), the latest checkpoint's size, the
 # live streams of the ordering operator (its liveStreams metric, all subtasks), and predictions so far. At the end
-# it prints the samples and a summary: RSS and old generation at a quarter, half, three quarters and the end of the
+# it prints the samples and a summary: RSS and live heap at a quarter, half, three quarters and the end of the
 # load (flat means no growth past the first quarter), and the checkpoint size and live streams at the end of the
 # idle phase against the first checkpoint, taken before any stream began.
 set -euo pipefail
@@ -43,7 +43,8 @@ await_line() { # file, pattern, seconds
   echo "timed out waiting for '$2' in $1" >&2; return 1
 }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "-"; }
-old_gen_mb() { jstat -gc "$1" 2>/dev/null | awk 'NR == 2 {for (i = 1; i <= NF; i++) if (h[i] == "OU") printf "%.0f", $i / 1024} NR == 1 {for (i = 1; i <= NF; i++) h[i] = $i}'; }
+# The live heap: what the heap holds right after a full collection (jcmd GC.run), the figure a leak would grow.
+live_heap_mb() { jcmd "$1" GC.run >/dev/null 2>&1; jstat -gc "$1" 2>/dev/null | awk 'NR == 2 {for (i = 1; i <= NF; i++) if (h[i] == "OU" || h[i] == "EU" || h[i] == "S0U" || h[i] == "S1U") t += $i; printf "%.0f", t / 1024} NR == 1 {for (i = 1; i <= NF; i++) h[i] = $i}'; }
 checkpoint_kb() { # the newest complete checkpoint (it has its _metadata)
   local newest; newest="$(ls -d "$WORK"/checkpoints/*/chk-* 2>/dev/null | sort -t- -k2 -n | while read -r d; do [ -f "$d/_metadata" ] && echo "$d"; done | tail -1)"
   [ -n "$newest" ] && du -sk "$newest" | awk '{print $1}' || echo "-"
@@ -77,9 +78,9 @@ BASELINE_KB="$(checkpoint_kb)"
 "$ROOT/bin/hark" produce --bootstrap-servers "$BOOT" --streams "$STREAMS" --loop "$ROOT/examples/demo-streams" \
   > "$WORK/produce.log" 2>&1 & PRODUCER=$!
 START=$(date +%s)
-echo "seconds,phase,rss_mb,old_gen_mb,checkpoint_kb,live_streams,predictions" > "$WORK/samples.csv"
+echo "seconds,phase,rss_mb,live_heap_mb,checkpoint_kb,live_streams,predictions" > "$WORK/samples.csv"
 sample() {
-  echo "$(( $(date +%s) - START )),$1,$(rss_mb $JOB),$(old_gen_mb $JOB),$(checkpoint_kb),$(live_streams),$(grep -c '"type":"prediction"' "$WORK/predictions.jsonl" || true)" \
+  echo "$(( $(date +%s) - START )),$1,$(rss_mb $JOB),$(live_heap_mb $JOB),$(checkpoint_kb),$(live_streams),$(grep -c '"type":"prediction"' "$WORK/predictions.jsonl" || true)" \
     | tee -a "$WORK/samples.csv" >&2
 }
 while [ $(( $(date +%s) - START )) -lt $((MINUTES * 60)) ]; do sleep "$SAMPLE"; sample load; done
@@ -99,7 +100,7 @@ load = [r for r in rows if r["phase"] == "load"]
 idle = [r for r in rows if r["phase"] == "idle"]
 at = lambda f: load[min(len(load) - 1, int(f * len(load)))]
 print("\nload phase (%d samples): at 1/4, 1/2, 3/4, end" % len(load))
-for key in ("rss_mb", "old_gen_mb", "checkpoint_kb", "live_streams"):
+for key in ("rss_mb", "live_heap_mb", "checkpoint_kb", "live_streams"):
     print("  %-14s %s" % (key, " / ".join(at(f)[key] for f in (0.25, 0.5, 0.75, 0.999))))
 print("idle phase: checkpoint %s KB (baseline before any stream %s KB), live streams %s, predictions %s"
       % (idle[-1]["checkpoint_kb"], sys.argv[2], idle[-1]["live_streams"], idle[-1]["predictions"]))

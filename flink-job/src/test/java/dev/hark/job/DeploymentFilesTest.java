@@ -216,6 +216,33 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void containersRunAsNonRoot() throws IOException {
+        // Every image the Dockerfile ships runs as a non-root user (only the build stages, never shipped, are root).
+        Map<String, String> userOfStage = new LinkedHashMap<>();
+        String stage = null;
+        for (String line : Files.readAllLines(TestAudio.REPOSITORY.resolve("Dockerfile"))) {
+            String[] words = line.trim().split("\\s+");
+            if (words[0].equalsIgnoreCase("FROM")) {
+                stage = words.length >= 4 && words[2].equalsIgnoreCase("AS") ? words[3] : "stage" + userOfStage.size();
+                userOfStage.put(stage, userOfStage.getOrDefault(words[1], "root")); // a stage inherits its base's user
+            } else if (words[0].equalsIgnoreCase("USER") && stage != null) {
+                userOfStage.put(stage, words[1]);
+            }
+        }
+        assertEquals(List.of("build", "build-gpu", "flink", "job-gpu", "cli", "job"), List.copyOf(userOfStage.keySet()));
+        userOfStage.forEach((name, user) -> assertTrue(name.startsWith("build") || !user.equals("root") && !user.equals("0"),
+                "image " + name + " runs as " + user));
+        // Every pod of every FlinkDeployment runs as a non-root user.
+        List<JsonNode> deployments = ofKind("FlinkDeployment");
+        assertTrue(!deployments.isEmpty());
+        for (JsonNode d : deployments) {
+            JsonNode context = d.path("spec").path("podTemplate").path("spec").path("securityContext");
+            assertTrue(context.path("runAsNonRoot").asBoolean(), d.path("metadata").path("name") + ": runAsNonRoot");
+            assertTrue(context.path("runAsUser").asInt() > 0, d.path("metadata").path("name") + ": runAsUser");
+        }
+    }
+
+    @Test
     void gpuTaskManagersAskForAGpuOnGpuNodes() throws IOException {
         JsonNode gpu = ofKind("FlinkDeployment").stream()
                 .filter(d -> d.path("spec").path("image").asText().contains("hark-gpu")).findFirst().orElseThrow();

@@ -99,6 +99,13 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return cluster;
     }
 
+    /** The class path of a Flink distribution's lib/ (what a ZooKeeper of Flink's own scripts runs on, too). */
+    public static List<String> distributionClasspath() throws IOException {
+        List<String> dist = new ArrayList<>(Arrays.asList(Files.readString(FLINK_JOB_TARGET.resolve("flink-dist.classpath")).trim().split(":")));
+        dist.addAll(Arrays.asList(Files.readString(FLINK_JOB_TARGET.resolve("flink-dist-shared.classpath")).trim().split(":")));
+        return dist;
+    }
+
     /** {@code 127.0.0.1:<REST port>}: the web UI and REST API. */
     public String restAddress() {
         return "127.0.0.1:" + restPort;
@@ -113,7 +120,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** Copies {@link ParentWatch} alone into a class folder of its own: the cluster sees no other test class. */
-    private static Path watchClasspath(Path dir) throws IOException {
+    static Path watchClasspath(Path dir) throws IOException {
         Path classes = dir.resolve("parent-watch");
         Path file = classes.resolve(ParentWatch.class.getName().replace('.', '/') + ".class");
         Files.createDirectories(file.getParent());
@@ -167,7 +174,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    private void startJobManager() throws Exception {
+    /** Starts a JobManager (again, after {@link #killJobManager}) and waits until its REST API answers. */
+    public void startJobManager() throws Exception {
         jobManager = launch("jobmanager", "GET_JM_RESOURCE_PARAMS",
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", distClasspath);
         awaitRest(Duration.ofSeconds(90));
@@ -175,6 +183,14 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** Starts a TaskManager (TensorFlow in its lib/, unless the cluster has none) and waits until it has registered. */
     public void startTaskManager() throws Exception {
+        startTaskManager(true);
+    }
+
+    /**
+     * Starts a TaskManager and waits until one has registered; with {@code freeSlots}, until it offers a free slot
+     * too (a job waiting for slots takes them at once: then wait for the registration alone).
+     */
+    public void startTaskManager(boolean freeSlots) throws Exception {
         List<String> classpath = new ArrayList<>(distClasspath);
         if (tensorFlowInLib) {
             try (Stream<Path> jars = Files.list(FLINK_JOB_TARGET.resolve("tensorflow-lib"))) {
@@ -189,8 +205,13 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             if (!taskManager.isAlive()) {
                 throw new IllegalStateException("the TaskManager exited:\n" + tail("taskmanager"));
             }
-            if (client.overview().path("taskmanagers").asInt() > 0 && client.overview().path("slots-available").asInt() > 0) {
-                return;
+            try {
+                var overview = client.overview();
+                if (overview.path("taskmanagers").asInt() > 0 && (!freeSlots || overview.path("slots-available").asInt() > 0)) {
+                    return;
+                }
+            } catch (FlinkRestException jobManagerNotBackYet) {
+                // after a JobManager failover the REST API comes back a moment later
             }
             Thread.sleep(200);
         }
@@ -219,6 +240,12 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             throw new IllegalStateException("flink " + String.join(" ", arguments) + " failed:\n" + output);
         }
         return output;
+    }
+
+    /** Kills the JobManager at once ({@code kill -9}). */
+    public void killJobManager() throws InterruptedException {
+        jobManager.destroyForcibly();
+        jobManager.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Kills the TaskManager at once ({@code kill -9}). */

@@ -73,6 +73,15 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /** Kills the broker ({@code kill -9}) and starts it again on the same address and data: a broker restart. */
+    public void restart() {
+        if (process == null) {
+            throw new UnsupportedOperationException("a broker restart needs the broker process (-Dhark.test.kafka=process)");
+        }
+        process.kill();
+        process.restart();
+    }
+
     @Override
     public void afterAll(ExtensionContext context) {
         if (process != null) {

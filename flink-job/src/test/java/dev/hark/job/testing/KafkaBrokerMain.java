@@ -15,8 +15,22 @@ public final class KafkaBrokerMain {
 
     public static void main(String[] args) throws Exception {
         String config = args[0];
-        int formatted = kafka.tools.StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                "-c", config}, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        // A restarted broker keeps its data, formatted with the cluster id it had.
+        java.util.Properties settings = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(config))) {
+            settings.load(in);
+        }
+        java.nio.file.Path meta = java.nio.file.Path.of(settings.getProperty("log.dirs"), "meta.properties");
+        String clusterId = Uuid.randomUuid().toString();
+        if (java.nio.file.Files.isRegularFile(meta)) {
+            java.util.Properties formatted = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(meta)) {
+                formatted.load(in);
+            }
+            clusterId = formatted.getProperty("cluster.id", clusterId);
+        }
+        int formatted = kafka.tools.StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config,
+                "--ignore-formatted"}, new PrintStream(System.out, true, StandardCharsets.UTF_8));
         if (formatted != 0) {
             System.exit(formatted);
         }
