@@ -12,14 +12,13 @@ import dev.hark.job.ingest.ChunkDecoding;
 import dev.hark.job.ingest.RawRecord;
 import dev.hark.job.order.StreamLimits;
 import dev.hark.job.testing.BadRecords;
+import dev.hark.job.testing.CheckpointFolder;
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelContract;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -111,7 +109,7 @@ class BadInputAtVolumeITCase {
         AtomicLong largestCheckpoint = new AtomicLong();
         Thread sizes = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                largestCheckpoint.accumulateAndGet(largestCheckpointBytes(checkpoints), Math::max);
+                largestCheckpoint.accumulateAndGet(CheckpointFolder.largestBytes(checkpoints), Math::max);
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -233,28 +231,5 @@ class BadInputAtVolumeITCase {
             }
         }
         return expected;
-    }
-
-    /** The size of the largest checkpoint folder (chk-N) under {@code root} now. */
-    private static long largestCheckpointBytes(Path root) {
-        try (Stream<Path> dirs = Files.find(root, 3, (p, a) -> a.isDirectory() && p.getFileName().toString().startsWith("chk-"))) {
-            long largest = 0;
-            for (Path dir : dirs.toList()) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    largest = Math.max(largest, files.filter(Files::isRegularFile).mapToLong(f -> {
-                        try {
-                            return Files.size(f);
-                        } catch (IOException gone) {
-                            return 0;
-                        }
-                    }).sum());
-                } catch (IOException | java.io.UncheckedIOException gone) {
-                    // a checkpoint folder subsumed while we looked
-                }
-            }
-            return largest;
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
     }
 }
