@@ -44,7 +44,9 @@ await_line() { # file, pattern, seconds
 }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "-"; }
 # The live heap: what the heap holds right after a full collection (jcmd GC.run), the figure a leak would grow.
-live_heap_mb() { jcmd "$1" GC.run >/dev/null 2>&1; jstat -gc "$1" 2>/dev/null | awk 'NR == 2 {for (i = 1; i <= NF; i++) if (h[i] == "OU" || h[i] == "EU" || h[i] == "S0U" || h[i] == "S1U") t += $i; printf "%.0f", t / 1024} NR == 1 {for (i = 1; i <= NF; i++) h[i] = $i}'; }
+# A full collection leaves every live object in the old generation: its use (OU) then is the live set; eden fills
+# again within milliseconds under load, so it is left out.
+live_heap_mb() { jcmd "$1" GC.run >/dev/null 2>&1; jstat -gc "$1" 2>/dev/null | awk 'NR == 2 {for (i = 1; i <= NF; i++) if (h[i] == "OU") printf "%.0f", $i / 1024} NR == 1 {for (i = 1; i <= NF; i++) h[i] = $i}'; }
 checkpoint_kb() { # the newest complete checkpoint (it has its _metadata)
   local newest; newest="$(ls -d "$WORK"/checkpoints/*/chk-* 2>/dev/null | sort -t- -k2 -n | while read -r d; do [ -f "$d/_metadata" ] && echo "$d"; done | tail -1)"
   [ -n "$newest" ] && du -sk "$newest" | awk '{print $1}' || echo "-"
