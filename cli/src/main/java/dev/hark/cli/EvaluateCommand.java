@@ -20,7 +20,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (SavedModel + hark-model.json).")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR|CSV", description = "Dataset folder, or a CSV of path,label.")
+    @Option(names = "--data", required = true, paramLabel = "DIR|CSV",
+            description = "Dataset folder (Speech Commands layout, including its test set's: _silence_/ and _unknown_/"
+                    + " folders), or a CSV of path,label, scored whole.")
     Path data;
 
     @Option(names = "--split", defaultValue = "test",
@@ -36,7 +38,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelContract contract = ModelContract.read(model);
-        KeywordDataset dataset = KeywordDataset.load(data, contract.labels(), contract.features().sampleRate(), seed);
+        KeywordDataset dataset = KeywordDataset.load(data, contract.labels(), contract.features().sampleRate(), seed,
+                KeywordDataset.Use.EVALUATION);
         List<KeywordDataset.Example> clips = switch (split) {
             case "all" -> dataset.examples();
             case "test", "validation", "train" -> dataset.split(KeywordDataset.Split.valueOf(split.toUpperCase(java.util.Locale.ROOT)));

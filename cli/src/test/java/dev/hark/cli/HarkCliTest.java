@@ -104,6 +104,32 @@ class HarkCliTest {
             }
         }
         assertEquals(tree.get("total").asLong(), total);
+
+        // The same clips as the Speech Commands test set lays them out (_silence_/ explicit, no background noise),
+        // and as a CSV: both evaluate, every clip scored.
+        Path testSet = dir.resolve("test-set");
+        List<String> csv = new java.util.ArrayList<>(List.of("path,label"));
+        int clips = 0;
+        for (dev.hark.data.DemoStreams.Loaded s : dev.hark.job.testing.TestAudio.demoStreams()) {
+            float[] x = s.audio().samples();
+            for (int i = 0; i < s.stream().slots().size(); i++) {
+                String slot = s.stream().slots().get(i);
+                String path = slot + "/" + s.stream().id() + "_nohash_" + i + ".wav";
+                WavFile.write(testSet.resolve(path), java.util.Arrays.copyOfRange(x, i * 16000, (i + 1) * 16000), 16000);
+                csv.add(path + "," + slot);
+                clips++;
+            }
+        }
+        java.nio.file.Files.write(testSet.resolve("test.csv"), csv);
+        for (Path data2 : List.of(testSet, testSet.resolve("test.csv"))) {
+            Path out = dir.resolve("eval2.json");
+            HarkCommand r2 = run("evaluate", "--model", "../model-export/models/keywords", "--data", data2.toString(),
+                    "--json", out.toString());
+            assertEquals(0, r2.exit(), r2.err());
+            var t2 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile());
+            assertEquals(clips, t2.get("total").asLong(), data2.toString());
+            assertTrue(t2.get("accuracy").asDouble() > 0.8, t2.toString());
+        }
     }
 
     @Test

@@ -48,13 +48,27 @@ public final class KeywordDataset {
         return backgroundNoise;
     }
 
+    /** What a dataset is loaded for: training needs examples of every label in its training split; evaluation not. */
+    public enum Use { TRAINING, EVALUATION }
+
+    /** For training: see {@link #load(Path, List, int, long, Use)}. */
+    public static KeywordDataset load(Path dir, List<String> labels, int sampleRate, long seed) throws IOException {
+        return load(dir, labels, sampleRate, seed, Use.TRAINING);
+    }
+
     /**
+     * A Speech Commands style folder, or a CSV of {@code path,label}. {@code _silence_} clips come from a
+     * {@code _silence_/} folder where there is one (the test set's layout), else are cut from
+     * {@code _background_noise_/}; word folders outside the labels, and an {@code _unknown_/} folder, are
+     * {@code _unknown_}. For {@link Use#EVALUATION} no label needs training examples, a label without clips is just
+     * not scored, and every clip of a CSV is in the test split: a CSV given to evaluate is scored whole.
+     *
      * @param labels     the model's labels; may include {@link #UNKNOWN} and {@link #SILENCE}
      * @param sampleRate the rate every clip must have
      */
-    public static KeywordDataset load(Path dir, List<String> labels, int sampleRate, long seed) throws IOException {
+    public static KeywordDataset load(Path dir, List<String> labels, int sampleRate, long seed, Use use) throws IOException {
         if (Files.isRegularFile(dir) && dir.toString().endsWith(".csv")) {
-            return loadCsv(dir, labels, sampleRate, seed);
+            return loadCsv(dir, labels, sampleRate, seed, use);
         }
         if (!Files.isDirectory(dir)) {
             throw new IOException("dataset folder " + dir + " does not exist; create one with: bin/hark synth --out " + dir);
@@ -97,13 +111,18 @@ public final class KeywordDataset {
         if (examples.isEmpty()) {
             throw new IOException("no WAV clips in label folders under " + dir);
         }
-        if (labels.contains(SILENCE)) {
-            if (noise.isEmpty()) {
-                throw new IOException("label " + SILENCE + " needs WAVs in " + dir.resolve(DatasetSynthesizer.BACKGROUND_NOISE));
+        boolean silenceClips = examples.stream().anyMatch(e -> e.label().equals(SILENCE));
+        if (labels.contains(SILENCE) && !silenceClips) {
+            if (!noise.isEmpty()) {
+                addSilence(examples, labels, noise, sampleRate, random);
+            } else if (use == Use.TRAINING) {
+                throw new IOException("label " + SILENCE + " needs WAVs in " + dir.resolve(SILENCE) + " or in "
+                        + dir.resolve(DatasetSynthesizer.BACKGROUND_NOISE));
             }
-            addSilence(examples, labels, noise, sampleRate, random);
         }
-        requireTrainingExamples(examples, labels, dir);
+        if (use == Use.TRAINING) {
+            requireTrainingExamples(examples, labels, dir);
+        }
         return new KeywordDataset(List.copyOf(examples), List.copyOf(noise));
     }
 
@@ -114,6 +133,11 @@ public final class KeywordDataset {
      * speaker never straddles splits.
      */
     public static KeywordDataset loadCsv(Path csv, List<String> labels, int sampleRate, long seed) throws IOException {
+        return loadCsv(csv, labels, sampleRate, seed, Use.TRAINING);
+    }
+
+    /** As above; for {@link Use#EVALUATION} every clip is in the test split and no label needs training examples. */
+    public static KeywordDataset loadCsv(Path csv, List<String> labels, int sampleRate, long seed, Use use) throws IOException {
         Path base = csv.toAbsolutePath().getParent();
         List<Example> examples = new ArrayList<>();
         Random random = new Random(seed);
@@ -136,13 +160,15 @@ public final class KeywordDataset {
             if (audio.sampleRate() != sampleRate) {
                 throw new IOException(wav + " has sample rate " + audio.sampleRate() + " Hz; this dataset needs " + sampleRate);
             }
-            examples.add(new Example(label, splitOf(wav.getFileName().toString()),
+            examples.add(new Example(label, use == Use.EVALUATION ? Split.TEST : splitOf(wav.getFileName().toString()),
                     fitToLength(audio.samples(), sampleRate, random), cells[0].trim()));
         }
         if (examples.isEmpty()) {
             throw new IOException("no clips listed in " + csv);
         }
-        requireTrainingExamples(examples, labels, csv);
+        if (use == Use.TRAINING) {
+            requireTrainingExamples(examples, labels, csv);
+        }
         return new KeywordDataset(List.copyOf(examples), List.of());
     }
 

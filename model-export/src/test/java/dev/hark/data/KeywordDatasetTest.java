@@ -73,6 +73,42 @@ class KeywordDatasetTest {
     }
 
     @Test
+    void evaluatesTheSpeechCommandsTestSetLayoutWithSilenceAndUnknownFolders(@TempDir Path dir) throws IOException {
+        // The official test set: a folder per label, _silence_/ and _unknown_/ explicit, no _background_noise_/.
+        for (String label : List.of("yes", "no", "_silence_", "_unknown_")) {
+            WavFile.write(dir.resolve(label + "/a_nohash_0.wav"), new float[16000], 16000);
+            WavFile.write(dir.resolve(label + "/b_nohash_0.wav"), new float[16000], 16000);
+        }
+        KeywordDataset data = KeywordDataset.load(dir, Trainer.SPEECH_COMMANDS_LABELS, 16000, 1,
+                KeywordDataset.Use.EVALUATION);
+        java.util.Map<String, Long> byLabel = new java.util.TreeMap<>();
+        data.examples().forEach(e -> byLabel.merge(e.label(), 1L, Long::sum));
+        assertEquals(java.util.Map.of("_silence_", 2L, "_unknown_", 2L, "no", 2L, "yes", 2L), byLabel,
+                "the folders' clips as they are: no silence made up, no label required");
+        assertTrue(data.examples().stream().filter(e -> e.label().equals("_silence_"))
+                .allMatch(e -> e.source().startsWith("_silence_/")));
+        // Training from it still needs every label.
+        IOException training = assertThrows(IOException.class,
+                () -> KeywordDataset.load(dir, Trainer.SPEECH_COMMANDS_LABELS, 16000, 1));
+        assertTrue(training.getMessage().contains("has no training examples"), training.getMessage());
+    }
+
+    @Test
+    void evaluatesACsvWholeWithoutATrainingSplit(@TempDir Path dir) throws IOException {
+        List<String> lines = new java.util.ArrayList<>(List.of("path,label"));
+        for (String label : List.of("yes", "stop", "_silence_")) {
+            WavFile.write(dir.resolve(label + ".wav"), new float[16000], 16000);
+            lines.add(label + ".wav," + label);
+        }
+        Files.write(dir.resolve("test.csv"), lines);
+        KeywordDataset data = KeywordDataset.load(dir.resolve("test.csv"), Trainer.SPEECH_COMMANDS_LABELS, 16000, 1,
+                KeywordDataset.Use.EVALUATION);
+        assertEquals(3, data.split(KeywordDataset.Split.TEST).size(), "every clip is scored");
+        assertThrows(IOException.class, () -> KeywordDataset.load(dir.resolve("test.csv"),
+                Trainer.SPEECH_COMMANDS_LABELS, 16000, 1), "training needs every label");
+    }
+
+    @Test
     void explainsANonWavFile(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("yes"));
         Files.writeString(dir.resolve("yes/readme.wav"), "not audio");
