@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Score a model on a labelled dataset (Speech Commands layout, or a CSV of path,label) through",
-                "its contract: accuracy, per-label precision/recall/F1 and the confusion matrix."})
+                "its contract: accuracy, per-label precision/recall/F1, the confusion matrix, accuracy per voice (speaker),",
+                "and the clips it got most confidently wrong."})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (SavedModel + hark-model.json).")
     Path model;
@@ -52,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (clips.isEmpty()) {
             throw new HarkCli.UserError("no clips in the " + split + " split of " + data);
         }
-        Evaluation evaluation = Trainer.evaluate(model, clips);
+        Evaluation evaluation = Trainer.evaluate(model, clips, dataset::voiceOf);
         System.out.printf("%s v%s on %s (%s split)%n%n", contract.name(), contract.version(), data, split);
         System.out.print(evaluation.toText());
         if (json != null) {

@@ -99,12 +99,24 @@ public final class DatasetSynthesizer {
         } finally {
             pool.shutdownNow();
         }
+        // Speaker ids are hashes (Speech Commands style): say whose voice each one is, for per-voice accuracy.
+        java.util.Set<String> speakers = new java.util.TreeSet<>();
+        for (ClipJob job : jobs) {
+            speakers.add(speakerOf(job) + "," + job.voice() + "," + job.variant());
+        }
+        List<String> speakerLines = new ArrayList<>(List.of("speaker,voice,variant"));
+        speakerLines.addAll(speakers);
+        Files.write(out.resolve(KeywordDataset.SPEAKERS_FILE), speakerLines, StandardCharsets.UTF_8);
         Collections.sort(validation);
         Collections.sort(testing);
         Files.write(out.resolve("validation_list.txt"), validation, StandardCharsets.UTF_8);
         Files.write(out.resolve("testing_list.txt"), testing, StandardCharsets.UTF_8);
         writeBackgroundNoise(out.resolve(BACKGROUND_NOISE), new Random(seed ^ 0x5DEECE66DL));
         return jobs.size();
+    }
+
+    private static String speakerOf(ClipJob job) {
+        return Integer.toHexString((job.voice() + "+" + job.variant()).hashCode() & 0x7fffffff);
     }
 
     private String writeClip(Path out, ClipJob job) throws IOException {
@@ -114,7 +126,7 @@ public final class DatasetSynthesizer {
         int pitch = 25 + random.nextInt(50);
         float[] speech = synth.speak(job.word(), job.voice(), job.variant(), speed, pitch);
         float[] clip = placeInSecond(speech, random);
-        String speaker = Integer.toHexString((job.voice() + "+" + job.variant()).hashCode() & 0x7fffffff);
+        String speaker = speakerOf(job);
         String relative = job.word() + "/" + speaker + "_nohash_" + job.index() + ".wav";
         WavFile.write(out.resolve(relative), clip, SAMPLE_RATE);
         return relative;

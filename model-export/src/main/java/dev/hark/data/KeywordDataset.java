@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -28,12 +29,47 @@ public final class KeywordDataset {
     public record Example(String label, Split split, float[] samples, String source) {
     }
 
+    /** What {@code bin/hark synth} writes beside its clips: {@code speaker,voice,variant} per line. */
+    public static final String SPEAKERS_FILE = "speakers.csv";
+
     private final List<Example> examples;
     private final List<float[]> backgroundNoise;
+    /** Speaker (the file name part before {@code _nohash_}) to a readable voice name, where the dataset says. */
+    private Map<String, String> voices = Map.of();
 
     private KeywordDataset(List<Example> examples, List<float[]> backgroundNoise) {
         this.examples = examples;
         this.backgroundNoise = backgroundNoise;
+    }
+
+    /**
+     * The voice of a clip, for per-voice accuracy: the voice a synthesized dataset's {@value #SPEAKERS_FILE} names
+     * for its speaker, else the speaker part of its file name (Speech Commands' speaker id); null for clips with no
+     * speaker (silence cut from background noise).
+     */
+    public String voiceOf(Example example) {
+        String file = example.source().substring(example.source().lastIndexOf('/') + 1);
+        if (!file.contains("_nohash_")) {
+            return null;
+        }
+        String speaker = file.substring(0, file.indexOf("_nohash_"));
+        return voices.getOrDefault(speaker, speaker);
+    }
+
+    /** Reads {@value #SPEAKERS_FILE} of a dataset folder, where there is one. */
+    private KeywordDataset withVoicesFrom(Path dir) throws IOException {
+        Path file = dir.resolve(SPEAKERS_FILE);
+        if (Files.isRegularFile(file)) {
+            Map<String, String> map = new java.util.HashMap<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] cells = line.split(",");
+                if (cells.length >= 2 && !cells[0].equals("speaker")) {
+                    map.put(cells[0].trim(), cells[1].trim());
+                }
+            }
+            voices = Map.copyOf(map);
+        }
+        return this;
     }
 
     public List<Example> examples() {
@@ -123,7 +159,7 @@ public final class KeywordDataset {
         if (use == Use.TRAINING) {
             requireTrainingExamples(examples, labels, dir);
         }
-        return new KeywordDataset(List.copyOf(examples), List.copyOf(noise));
+        return new KeywordDataset(List.copyOf(examples), List.copyOf(noise)).withVoicesFrom(dir);
     }
 
     /**

@@ -184,7 +184,7 @@ public final class Trainer {
                 windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,
                 Map.of("validation_accuracy", bestAccuracy));
         export(best, contract, outDir);
-        Evaluation test = evaluate(outDir, data.split(Split.TEST));
+        Evaluation test = evaluate(outDir, data.split(Split.TEST), data::voiceOf);
         if (test.total() > 0) {
             contract = contract.withMetrics(Map.of("validation_accuracy", bestAccuracy, "test_accuracy", test.accuracy()));
             contract.write(outDir);
@@ -268,6 +268,12 @@ public final class Trainer {
 
     /** Scores clips through the exported model, exactly as serving does. */
     public static Evaluation evaluate(Path modelDir, List<Example> examples) throws IOException {
+        return evaluate(modelDir, examples, example -> null);
+    }
+
+    /** As above, with each clip's voice (speaker) for per-voice accuracy; null where a clip has none. */
+    public static Evaluation evaluate(Path modelDir, List<Example> examples,
+                                      java.util.function.Function<Example, String> voice) throws IOException {
         try (AudioClassifier classifier = new AudioClassifier(modelDir, 0, 0).open()) {
             ModelContract contract = classifier.contract();
             LogMelExtractor extractor = new LogMelExtractor(contract.features());
@@ -280,7 +286,9 @@ public final class Trainer {
                         ? waveforms(part, size) : features(extractor, part, size);
                 float[][] scores = classifier.classify(input, part.size());
                 for (int i = 0; i < part.size(); i++) {
-                    evaluation.add(contract.labels().indexOf(part.get(i).label()), Evaluation.argMax(scores[i]));
+                    int predicted = Evaluation.argMax(scores[i]);
+                    evaluation.add(contract.labels().indexOf(part.get(i).label()), predicted, part.get(i).source(),
+                            voice.apply(part.get(i)), scores[i][predicted]);
                 }
             }
             return evaluation;

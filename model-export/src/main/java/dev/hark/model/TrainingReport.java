@@ -53,7 +53,23 @@ public final class TrainingReport {
             }
             h.append("</tr>");
         }
-        h.append("</table></body></html>\n");
+        h.append("</table>");
+        if (!test.accuracyByVoice().isEmpty()) {
+            h.append("<h2>Per voice (test)</h2><table><tr><th>voice</th><th>accuracy</th><th>clips</th></tr>");
+            test.accuracyByVoice().forEach((voice, accuracy) -> h.append(String.format(Locale.ROOT,
+                    "<tr><td>%s</td><td>%.3f</td><td>%d</td></tr>", escape(voice), accuracy, test.clipsOf(voice))));
+            h.append("</table>");
+        }
+        if (!test.confidentMistakes().isEmpty()) {
+            h.append("<h2>Most confidently wrong (test)</h2><table><tr><th>score</th><th>actual</th><th>predicted</th>"
+                    + "<th>clip</th></tr>");
+            for (Evaluation.Mistake m : test.confidentMistakes()) {
+                h.append(String.format(Locale.ROOT, "<tr><td>%.3f</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+                        m.confidence(), escape(m.actual()), escape(m.predicted()), escape(m.source())));
+            }
+            h.append("</table>");
+        }
+        h.append("</body></html>\n");
         Files.writeString(modelDir.resolve(FILE_NAME), h.toString(), StandardCharsets.UTF_8);
     }
 

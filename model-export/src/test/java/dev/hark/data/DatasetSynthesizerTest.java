@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.audio.WavFile;
+import dev.hark.model.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,12 @@ class DatasetSynthesizerTest {
         for (String clip : testing) {
             assertFalse(validation.contains(clip));
         }
+        // Every speaker of the test list is named: its voice is one of the test voices.
+        KeywordDataset loaded = KeywordDataset.load(a, Trainer.SPEECH_COMMANDS_LABELS, 16000, 1);
+        java.util.Set<String> testVoices = new java.util.TreeSet<>();
+        loaded.split(KeywordDataset.Split.TEST).stream().map(loaded::voiceOf).filter(java.util.Objects::nonNull)
+                .forEach(testVoices::add);
+        assertEquals(new java.util.TreeSet<>(DatasetSynthesizer.TEST_VOICES), testVoices);
         // Every clip: 1 s, 16 kHz, never digital silence at the edges.
         WavFile.Audio audio = WavFile.read(a.resolve(testing.get(0)));
         assertEquals(16000, audio.sampleRate());
