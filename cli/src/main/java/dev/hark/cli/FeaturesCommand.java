@@ -2,8 +2,6 @@ package dev.hark.cli;
 
 import dev.hark.audio.FeatureSpec;
 import dev.hark.audio.FeatureStream;
-import dev.hark.audio.MelNorm;
-import dev.hark.audio.MelScale;
 import dev.hark.audio.SpectrogramImage;
 import dev.hark.audio.WavFile;
 import java.io.BufferedWriter;
@@ -28,40 +26,12 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--png", paramLabel = "OUT.png", description = "Also draw the frames as a spectrogram.")
     Path png;
 
-    @Option(names = "--sample-rate", defaultValue = "16000", description = "Rate to resample to (default: ${DEFAULT-VALUE}).")
-    int sampleRate;
-
-    @Option(names = "--n-fft", defaultValue = "512", description = "FFT size, a power of two (default: ${DEFAULT-VALUE}).")
-    int nFft;
-
-    @Option(names = "--win-length", defaultValue = "400", description = "Hann window length, centred in the FFT frame (default: ${DEFAULT-VALUE}).")
-    int winLength;
-
-    @Option(names = "--hop-length", defaultValue = "160", description = "Samples between frame starts (default: ${DEFAULT-VALUE}).")
-    int hopLength;
-
-    @Option(names = "--n-mels", defaultValue = "40", description = "Mel bands (default: ${DEFAULT-VALUE}).")
-    int nMels;
-
-    @Option(names = "--f-min", defaultValue = "20", description = "Lowest mel frequency in Hz (default: ${DEFAULT-VALUE}).")
-    double fMin;
-
-    @Option(names = "--f-max", defaultValue = "7600", description = "Highest mel frequency in Hz (default: ${DEFAULT-VALUE}).")
-    double fMax;
-
-    @Option(names = "--mel-scale", defaultValue = "htk", description = "htk or slaney (default: ${DEFAULT-VALUE}).")
-    MelScale melScale;
-
-    @Option(names = "--mel-norm", defaultValue = "none", description = "none or slaney (default: ${DEFAULT-VALUE}).")
-    MelNorm melNorm;
-
-    @Option(names = "--mfcc", defaultValue = "0", description = "Write this many MFCCs (DCT-II, ortho) instead of log-mel; 0 = log-mel (default).")
-    int mfcc;
+    @picocli.CommandLine.Mixin
+    FeatureOptions features;
 
     @Override
     public Integer call() throws Exception {
-        FeatureSpec spec = new FeatureSpec(sampleRate, nFft, winLength, hopLength, nMels, fMin, fMax, melScale, melNorm,
-                FeatureSpec.DEFAULT.logOffset(), mfcc);
+        FeatureSpec spec = features.spec();
         if (!Files.isRegularFile(input)) {
             throw new HarkCli.UserError("--input " + input + " is not a file");
         }
@@ -91,7 +61,7 @@ final class FeaturesCommand implements Callable<Integer> {
             SpectrogramImage.write(png, frames, width);
         }
         System.out.printf("%s: %.2f s at %d Hz -> %d frames x %d %s -> %s%s%n", input, audio.seconds(), audio.sampleRate(),
-                count, width, mfcc > 0 ? "MFCCs" : "log-mel bands", output, png == null ? "" : " and " + png);
+                count, width, spec.nMfcc() > 0 ? "MFCCs" : "log-mel bands", output, png == null ? "" : " and " + png);
         return 0;
     }
 }

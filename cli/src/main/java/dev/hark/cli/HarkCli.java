@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hark", mixinStandardHelpOptions = true, version = "hark 0.1.0",
         description = "Real-time audio classification on Apache Flink.",
         subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, FeaturesCommand.class, SynthCommand.class, TrainCommand.class,
-                EvaluateCommand.class, ProduceCommand.class, ConsumeCommand.class, AnnounceModelCommand.class,
+                EvaluateCommand.class, ImportModelCommand.class, ProduceCommand.class, ConsumeCommand.class, AnnounceModelCommand.class,
                 SubmitCommand.class, CancelCommand.class,
                 SavepointCommand.class,
                 CommandLine.HelpCommand.class})

@@ -29,11 +29,31 @@ class HarkCliTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "broker", "run", "features", "synth", "train", "evaluate", "produce", "consume",
-                "announce-model", "submit", "cancel", "savepoint"}) {
+                "announce-model", "submit", "cancel", "savepoint", "import-model"}) {
             HarkCommand r = run(command, "--help");
             assertEquals(0, r.exit(), command);
             assertTrue(r.out().contains("Usage: hark " + command), r.out());
         }
+    }
+
+    @Test
+    void importModelWrapsASavedModelOrSaysWhatDisagrees(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("loudness");
+        dev.hark.model.TinyModels.exportLoudnessModel(model); // a waveform model with two sigmoid outputs
+        java.nio.file.Files.delete(model.resolve(dev.hark.model.ModelContract.FILE_NAME)); // as a user has it
+        java.nio.file.Files.writeString(dir.resolve("three.txt"), "loud\nquiet\nother\n");
+        HarkCommand.refused("2 scores for 3 labels", "import-model", "--saved-model", model.toString(),
+                "--labels", dir.resolve("three.txt").toString());
+        java.nio.file.Files.writeString(dir.resolve("labels.txt"), "loud\nquiet\n");
+        HarkCommand r = run("import-model", "--saved-model", model.toString(), "--labels", dir.resolve("labels.txt").toString(),
+                "--model-version", "3");
+        assertEquals(0, r.exit(), r.err());
+        dev.hark.model.ModelContract contract = dev.hark.model.ModelContract.read(model);
+        assertEquals(dev.hark.model.ModelContract.InputKind.WAVEFORM, contract.inputKind());
+        assertEquals(dev.hark.model.ModelContract.OutputKind.SIGMOID, contract.outputKind());
+        assertEquals(dev.hark.model.TinyModels.WINDOW_FRAMES, contract.windowFrames());
+        assertEquals("3", contract.version());
+        assertEquals(List.of("loud", "quiet"), contract.labels());
     }
 
     @Test
