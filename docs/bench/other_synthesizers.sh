@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A held-out test set from synthesizers the default model never heard (flite's five voices and festival's
+# kal_diphone; the model is trained on espeak-ng only), in the Speech Commands test set's layout, for
+#
+#   docs/bench/other_synthesizers.sh OUT_DIR
+#   bin/hark evaluate --model model-export/models/keywords --data OUT_DIR
+#
+# Each keyword is spoken by each voice at three tempos; twelve other words (one tempo) go to _unknown_/, and 20
+# clips of quiet noise to _silence_/. Clips are 16 kHz mono, at most 1 s (the loader pads them with a low noise
+# floor, as it pads training clips). speakers.csv names the voice behind each speaker id, for per-voice accuracy.
+# Needs flite, festival, sox (Debian: apt-get install flite festival sox).
+set -euo pipefail
+OUT="${1:?give an output folder}"
+for tool in flite text2wave sox soxi; do
+  command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install flite festival sox" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+KEYWORDS="yes no up down left right on off stop go"
+OTHERS="bed bird cat dog happy house tree wow zero five learn yellow"
+echo "speaker,voice,variant" > "$OUT/speakers.csv"
+
+clip() { # in.wav label speaker index: resample, normalize, cut to at most 1 s around the middle
+  local d out="$OUT/$2/$3_nohash_$4.wav"
+  mkdir -p "$OUT/$2"
+  sox "$1" -r 16000 -c 1 -b 16 "$TMP/r.wav" norm -3 silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse
+  d="$(soxi -D "$TMP/r.wav")"
+  if awk -v d="$d" 'BEGIN {exit !(d > 1)}'; then
+    sox "$TMP/r.wav" "$out" trim "$(awk -v d="$d" 'BEGIN {printf "%.3f", (d - 1) / 2}')" 1
+  else
+    cp "$TMP/r.wav" "$out"
+  fi
+}
+
+n=0
+for voice in kal kal16 awb rms slt festival; do
+  for stretch in 0.85 1.0 1.25; do
+    speaker="$voice-s${stretch/./}"
+    echo "$speaker,$([ "$voice" = festival ] && echo festival-kal_diphone || echo "flite-$voice"),stretch $stretch" >> "$OUT/speakers.csv"
+    words="$KEYWORDS"; [ "$stretch" = 1.0 ] && words="$KEYWORDS $OTHERS"
+    for word in $words; do
+      if [ "$voice" = festival ]; then
+        echo "$word" > "$TMP/w.txt"
+        text2wave -eval "(Parameter.set 'Duration_Stretch $stretch)" -o "$TMP/s.wav" "$TMP/w.txt" 2>/dev/null
+      else
+        flite -voice "$voice" --setf duration_stretch="$stretch" -t "$word" -o "$TMP/s.wav"
+      fi
+      label="$word"; case " $KEYWORDS " in *" $word "*) ;; *) label=_unknown_ ;; esac
+      clip "$TMP/s.wav" "$label" "$speaker" "$n"; n=$((n + 1))
+    done
+  done
+done
+mkdir -p "$OUT/_silence_"
+for i in $(seq 0 19); do
+  sox -n -r 16000 -c 1 -b 16 "$OUT/_silence_/noise_nohash_${i}.wav" synth 1 "$([ $((i % 2)) = 0 ] && echo whitenoise || echo pinknoise)" vol "0.00$((i % 9 + 1))"
+done
+echo "$n spoken clips and 20 of silence in $OUT"
