@@ -77,13 +77,8 @@ class AnnouncementRestoreITCase {
             // The control source commits its offsets when a checkpoint completes. Once the announcement's offset is
             // committed, a completed checkpoint holds the source past it and, barriers being aligned, the inference
             // operators' state with it: after a restore only that state can bring the announced model back.
-            try (org.apache.kafka.clients.admin.Admin admin = KAFKA.admin()) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (committed(admin, "hark-model-control") < 1 && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(100);
-                }
-                assertEquals(1, committed(admin, "hark-model-control"), "the announcement is behind a checkpoint");
-            }
+            assertEquals(1, KAFKA.awaitCommitted("hark-model-control", 1, Duration.ofSeconds(60)),
+                    "the announcement is behind a checkpoint");
             FAIL_NEXT.set(true);
             TestAudio.send(KAFKA.bootstrapServers(), "restore-audio", TestAudio.chunks("after", sample.audio().samples(), 16000, 1600, 40_000));
             seen = awaitStream(reader, "after", 10);
@@ -96,11 +91,6 @@ class AnnouncementRestoreITCase {
             assertEquals(expected, p.getModelVersion(), p.getStreamId() + " " + p.getWindowIndex());
         }
         assertFalse(seen.stream().filter(p -> p.getStreamId().equals("after")).toList().isEmpty());
-    }
-
-    private static long committed(org.apache.kafka.clients.admin.Admin admin, String group) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
     }
 
     /** Reads until {@code count} predictions of streams whose id starts with {@code prefix} have arrived; returns all. */

@@ -32,7 +32,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -101,8 +100,7 @@ class BadInputAtVolumeITCase {
         env.setParallelism(2);
         Configuration runtime = new Configuration();
         runtime.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // one failure and the job is over
-        runtime.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        runtime.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        CheckpointStorage.useFileSystem(runtime, checkpoints.toString());
         env.configure(runtime);
         env.enableCheckpointing(1000);
         JobClient job = HarkJob.start(env, conf);

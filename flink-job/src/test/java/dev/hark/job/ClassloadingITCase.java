@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hark.avro.Prediction;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.testing.KafkaBrokerExtension;
+import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.AudioClassifier;
@@ -43,12 +44,8 @@ class ClassloadingITCase {
      * code load child-first from the job's class path, as they would from a job jar.
      */
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(withParentFirstAvroRecords(LocalFlink.loopbackConfiguration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = LoopbackMiniCluster.create(2,
+            withParentFirstAvroRecords(LocalFlink.loopbackConfiguration()));
 
     private static Configuration withParentFirstAvroRecords(Configuration conf) {
         conf.set(org.apache.flink.configuration.CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL,

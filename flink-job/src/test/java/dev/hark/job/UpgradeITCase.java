@@ -44,10 +44,7 @@ class UpgradeITCase {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(LocalFlink.loopbackConfiguration())
-                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(3).build());
+    static final MiniClusterExtension FLINK = LoopbackMiniCluster.create(3, LocalFlink.loopbackConfiguration());
 
     @Test
     void aChangedJobResumesFromASavepointWithItsStateAndModel(@TempDir Path dir) throws Exception {
@@ -65,12 +62,8 @@ class UpgradeITCase {
         JobClient v1 = start(conf, 2, null);
         // Once the control source's offset past the announcement is committed, a checkpoint holds the announced
         // model in the inference operators' state: every window from here on is scored with it.
-        try (org.apache.kafka.clients.admin.Admin admin = KAFKA.admin()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (committed(admin, "hark-model-control") < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-        }
+        assertEquals(1, KAFKA.awaitCommitted("hark-model-control", 1, Duration.ofSeconds(90)),
+                "the announcement is behind a checkpoint");
         for (List<AudioChunk> chunks : streams) {
             TestAudio.send(KAFKA.bootstrapServers(), "upgrade-audio", chunks.subList(0, chunks.size() / 2));
         }
@@ -131,11 +124,6 @@ class UpgradeITCase {
         env.setParallelism(parallelism);
         env.enableCheckpointing(500);
         return HarkJob.start(env, conf);
-    }
-
-    private static long committed(org.apache.kafka.clients.admin.Admin admin, String group) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
     }
 
     /** Windows of a stream of {@code samples} samples at the model's rate. */

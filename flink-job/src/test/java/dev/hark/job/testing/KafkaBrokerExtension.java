@@ -73,6 +73,25 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
     }
 
+    /**
+     * Waits until consumer group {@code group} has committed at least {@code atLeast} offsets in all (summed over its
+     * partitions), or {@code timeout} has passed; returns the sum. A Flink Kafka source commits when a checkpoint
+     * completes, so this says a checkpoint holds the source past those records.
+     */
+    public long awaitCommitted(String group, long atLeast, java.time.Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = admin()) {
+            while (true) {
+                long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values()
+                        .stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+                if (committed >= atLeast || System.nanoTime() > deadline) {
+                    return committed;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** Kills the broker ({@code kill -9}) and starts it again on the same address and data: a broker restart. */
     public void restart() {
         if (process == null) {

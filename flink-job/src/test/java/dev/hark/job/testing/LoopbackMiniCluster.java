@@ -11,10 +11,15 @@ public final class LoopbackMiniCluster {
     }
 
     public static MiniClusterExtension create() {
+        return create(2, LocalFlink.loopbackConfiguration());
+    }
+
+    /** One TaskManager with {@code slots} slots and {@code configuration}, which must keep it on 127.0.0.1. */
+    public static MiniClusterExtension create(int slots, org.apache.flink.configuration.Configuration configuration) {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(LocalFlink.loopbackConfiguration())
+                .setConfiguration(configuration)
                 .setNumberTaskManagers(1)
-                .setNumberSlotsPerTaskManager(2)
+                .setNumberSlotsPerTaskManager(slots)
                 .build());
     }
 }
