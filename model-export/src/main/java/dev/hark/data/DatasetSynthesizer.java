@@ -16,39 +16,74 @@ import java.util.concurrent.Future;
 /**
  * Writes a keyword dataset in the layout of Google's Speech Commands: one folder per word of 1 s, 16 kHz, mono,
  * 16-bit WAVs named {@code <speaker>_nohash_<n>.wav}, {@code _background_noise_/}, and
- * {@code validation_list.txt} / {@code testing_list.txt}. Whole espeak-ng voices (accents) are held out for
- * validation and testing, so scores measure generalisation to speakers never heard in training.
+ * {@code validation_list.txt} / {@code testing_list.txt}.
+ *
+ * <p>Training speakers are mostly made up ({@link RandomVoice}: vocal-tract length, formants, pitch, voice source)
+ * and heard through a random room and channel ({@link RandomRoom}), so that a model learns the words rather than
+ * espeak-ng's few voices. Validation and test speakers are held out twice over: whole espeak-ng accents
+ * ({@link #VALIDATION_VOICES}, {@link #TEST_VOICES}) with stock variants never used in training
+ * ({@link #VALIDATION_VARIANTS}, {@link #TEST_VARIANTS}), spoken dry, so scores measure speakers never heard.
  */
 public final class DatasetSynthesizer {
     public static final List<String> KEYWORDS = List.of("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go");
-    /** Other words, for the _unknown_ label (several are in the real Speech Commands too). */
+    /**
+     * Other words, for the _unknown_ label: the 25 of Speech Commands v0.02 and more everyday words. No near
+     * homophones of a keyword ("dawn", "light", "top"): a voice that says a keyword a little differently from espeak-ng
+     * would be taken for them, as the first training set with them showed.
+     */
     public static final List<String> OTHER_WORDS = List.of(
             "bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheila", "tree", "wow",
             "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-            "learn", "follow", "forward", "backward", "visual", "yellow", "nose", "top", "dawn", "light");
-    public static final List<String> TEST_VOICES = List.of("en-gb-scotland", "en-us-nyc");
+            "learn", "follow", "forward", "backward", "visual", "yellow",
+            "bag", "bus", "car", "fish", "game", "hat", "jump", "kite", "lamp", "milk",
+            "nut", "pen", "queen", "ring", "sun", "tiger", "van", "water", "box", "zoo",
+            "apple", "music", "paper", "window", "garden", "orange", "table", "chair", "baby", "rabbit");
+    public static final List<String> TEST_VOICES = List.of("en-gb-scotland");
     public static final List<String> VALIDATION_VOICES = List.of("en-029");
+    /** Stock espeak-ng variants heard only in validation, and only in testing. */
+    public static final List<String> VALIDATION_VARIANTS = List.of("m3", "f2", "klatt2", "david", "annie", "zac");
+    public static final List<String> TEST_VARIANTS = List.of("m6", "f4", "klatt3", "benjamin", "linda", "travis");
+    /** Share of training clips spoken by a made-up voice rather than a stock variant. */
+    static final double MADE_UP_SHARE = 0.6;
+    /** Takes of each keyword per held-out speaker (each at its own speed and pitch). */
+    static final int HELD_OUT_TAKES = 2;
     public static final int SAMPLE_RATE = 16000;
     public static final String BACKGROUND_NOISE = "_background_noise_";
+    public static final int MAX_VARIANTS = 400;
 
     private final long seed;
     private final int variantsPerVoice;
     private final int threads;
 
     /**
-     * @param variantsPerVoice how many voice variants (speakers) speak each keyword in each accent
+     * @param variantsPerVoice how many speakers say each keyword in each training accent
      */
     public DatasetSynthesizer(long seed, int variantsPerVoice, int threads) {
-        if (variantsPerVoice < 1 || variantsPerVoice > SpeechSynthesizer.VARIANTS.size()) {
-            throw new IllegalArgumentException("variants must be in [1, " + SpeechSynthesizer.VARIANTS.size()
-                    + "], got " + variantsPerVoice);
+        if (variantsPerVoice < 1 || variantsPerVoice > MAX_VARIANTS) {
+            throw new IllegalArgumentException("variants must be in [1, " + MAX_VARIANTS + "], got " + variantsPerVoice);
         }
         this.seed = seed;
         this.variantsPerVoice = variantsPerVoice;
         this.threads = Math.max(1, threads);
     }
 
-    private record ClipJob(String word, String voice, String variant, int index, long seed) {
+    /** More of espeak-ng's stock variants, human-sounding ones (not the robots, whispers or effects). */
+    static final List<String> MORE_VARIANTS = List.of(
+            "adam", "anika", "antonio", "aunty", "boris", "caleb", "Denis", "Diogo", "ed", "edward2", "Gene",
+            "grandma", "grandpa", "gustave", "Henrique", "Hugo", "iven", "iven2", "Jacky", "klatt4", "klatt5",
+            "klatt6", "Lee", "marcelo", "Michael", "miguel", "Mike", "norbert", "pablo", "pedro", "quincy", "rob",
+            "sandro", "shelby", "steph2", "steph3", "Storm");
+
+    /** Stock variants that training may use: all of them but the held-out ones. */
+    public static List<String> trainingVariants() {
+        return java.util.stream.Stream.concat(SpeechSynthesizer.VARIANTS.stream(), MORE_VARIANTS.stream())
+                .filter(v -> !VALIDATION_VARIANTS.contains(v) && !TEST_VARIANTS.contains(v)).toList();
+    }
+
+    private enum Role { TRAIN, VALIDATION, TEST }
+
+    /** One clip to speak; {@code madeUp} is the definition of a made-up variant, null for a stock one. */
+    private record ClipJob(String word, String voice, String variant, String madeUp, int index, long seed, boolean room) {
     }
 
     /** Synthesizes the whole dataset into {@code out}; returns the number of clips written. */
@@ -57,47 +92,77 @@ public final class DatasetSynthesizer {
         Files.createDirectories(out);
         Random random = new Random(seed);
         List<ClipJob> jobs = new ArrayList<>();
-        for (String voice : SpeechSynthesizer.VOICES) {
-            List<String> variants = new ArrayList<>(SpeechSynthesizer.VARIANTS);
-            for (String word : KEYWORDS) {
-                Collections.shuffle(variants, random);
-                for (int i = 0; i < variantsPerVoice; i++) {
-                    jobs.add(new ClipJob(word, voice, variants.get(i), i, random.nextLong()));
+        List<String> stock = trainingVariants();
+        try (EspeakVoices voices = EspeakVoices.create()) {
+            int madeUp = 0;
+            for (String voice : SpeechSynthesizer.VOICES) {
+                Role role = roleOf(voice);
+                if (role == Role.TRAIN) {
+                    for (String word : KEYWORDS) {
+                        for (int i = 0; i < variantsPerVoice; i++) {
+                            if (random.nextDouble() < MADE_UP_SHARE) {
+                                String variant = "made-up-" + madeUp++;
+                                jobs.add(new ClipJob(word, voice, variant, RandomVoice.definition(variant, random), i,
+                                        random.nextLong(), true));
+                            } else {
+                                jobs.add(new ClipJob(word, voice, stock.get(random.nextInt(stock.size())), null, i,
+                                        random.nextLong(), true));
+                            }
+                        }
+                    }
+                    // _unknown_ is one label over many words; training balances the labels.
+                    int perWord = Math.max(1, variantsPerVoice / 8);
+                    for (String word : OTHER_WORDS) {
+                        for (int i = 0; i < perWord; i++) {
+                            String variant = "made-up-" + madeUp++;
+                            jobs.add(new ClipJob(word, voice, variant, RandomVoice.definition(variant, random), i,
+                                    random.nextLong(), true));
+                        }
+                    }
+                } else {
+                    List<String> heldOut = role == Role.TEST ? TEST_VARIANTS : VALIDATION_VARIANTS;
+                    int index = 0;
+                    for (String word : KEYWORDS) {
+                        for (String variant : heldOut) {
+                            for (int take = 0; take < HELD_OUT_TAKES; take++) {
+                                jobs.add(new ClipJob(word, voice, variant, null, index++, random.nextLong(), false));
+                            }
+                        }
+                    }
+                    for (String word : OTHER_WORDS) {
+                        String variant = heldOut.get(random.nextInt(heldOut.size()));
+                        jobs.add(new ClipJob(word, voice, variant, null, index++, random.nextLong(), false));
+                    }
                 }
             }
-            // _unknown_ is one label over many words; training balances the labels.
-            int perWord = Math.max(1, variantsPerVoice / 4);
-            for (String word : OTHER_WORDS) {
-                Collections.shuffle(variants, random);
-                for (int i = 0; i < perWord; i++) {
-                    jobs.add(new ClipJob(word, voice, variants.get(i), i, random.nextLong()));
+            List<String> validation = new ArrayList<>();
+            List<String> testing = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<String>> results = new ArrayList<>();
+                for (ClipJob job : jobs) {
+                    results.add(pool.submit(() -> writeClip(out, job, voices)));
                 }
-            }
-        }
-        List<String> validation = new ArrayList<>();
-        List<String> testing = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<String>> results = new ArrayList<>();
-            for (ClipJob job : jobs) {
-                results.add(pool.submit(() -> writeClip(out, job)));
-            }
-            for (int i = 0; i < results.size(); i++) {
-                String relative = results.get(i).get();
-                String voice = jobs.get(i).voice();
-                if (TEST_VOICES.contains(voice)) {
-                    testing.add(relative);
-                } else if (VALIDATION_VOICES.contains(voice)) {
-                    validation.add(relative);
+                for (int i = 0; i < results.size(); i++) {
+                    String relative = results.get(i).get();
+                    switch (roleOf(jobs.get(i).voice())) {
+                        case TEST -> testing.add(relative);
+                        case VALIDATION -> validation.add(relative);
+                        default -> { }
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+            Collections.sort(validation);
+            Collections.sort(testing);
+            Files.write(out.resolve("validation_list.txt"), validation, StandardCharsets.UTF_8);
+            Files.write(out.resolve("testing_list.txt"), testing, StandardCharsets.UTF_8);
         }
         // Speaker ids are hashes (Speech Commands style): say whose voice each one is, for per-voice accuracy.
         java.util.Set<String> speakers = new java.util.TreeSet<>();
@@ -107,24 +172,36 @@ public final class DatasetSynthesizer {
         List<String> speakerLines = new ArrayList<>(List.of("speaker,voice,variant"));
         speakerLines.addAll(speakers);
         Files.write(out.resolve(KeywordDataset.SPEAKERS_FILE), speakerLines, StandardCharsets.UTF_8);
-        Collections.sort(validation);
-        Collections.sort(testing);
-        Files.write(out.resolve("validation_list.txt"), validation, StandardCharsets.UTF_8);
-        Files.write(out.resolve("testing_list.txt"), testing, StandardCharsets.UTF_8);
         writeBackgroundNoise(out.resolve(BACKGROUND_NOISE), new Random(seed ^ 0x5DEECE66DL));
         return jobs.size();
+    }
+
+    private static Role roleOf(String voice) {
+        return TEST_VOICES.contains(voice) ? Role.TEST : VALIDATION_VOICES.contains(voice) ? Role.VALIDATION : Role.TRAIN;
     }
 
     private static String speakerOf(ClipJob job) {
         return Integer.toHexString((job.voice() + "+" + job.variant()).hashCode() & 0x7fffffff);
     }
 
-    private String writeClip(Path out, ClipJob job) throws IOException {
+    private String writeClip(Path out, ClipJob job, EspeakVoices voices) throws IOException {
         Random random = new Random(job.seed());
         SpeechSynthesizer synth = new SpeechSynthesizer(SAMPLE_RATE);
-        int speed = 120 + random.nextInt(100);
-        int pitch = 25 + random.nextInt(50);
-        float[] speech = synth.speak(job.word(), job.voice(), job.variant(), speed, pitch);
+        int speed = 110 + random.nextInt(120);
+        int pitch = 20 + random.nextInt(60);
+        List<String> effects = job.room() ? RandomRoom.effects(random) : List.of();
+        float[] speech;
+        if (job.madeUp() == null) {
+            speech = synth.speak(job.word(), job.voice(), job.variant(), speed, pitch, voices, effects);
+        } else {
+            // espeak-ng lists at most 350 voices and variants: a made-up one is there only while it speaks.
+            voices.addVariant(job.variant(), job.madeUp());
+            try {
+                speech = synth.speak(job.word(), job.voice(), job.variant(), speed, pitch, voices, effects);
+            } finally {
+                voices.removeVariant(job.variant());
+            }
+        }
         float[] clip = placeInSecond(speech, random);
         String speaker = speakerOf(job);
         String relative = job.word() + "/" + speaker + "_nohash_" + job.index() + ".wav";
@@ -142,9 +219,9 @@ public final class DatasetSynthesizer {
             int start = (trimmed.length - SAMPLE_RATE) / 2;
             trimmed = java.util.Arrays.copyOfRange(trimmed, start, start + SAMPLE_RATE);
         }
-        Noise.scaleToRms(trimmed, 0.03 + random.nextDouble() * 0.12);
+        Noise.scaleToRms(trimmed, 0.03 + random.nextDouble() * 0.2);
         Noise.Colour colour = Noise.Colour.values()[random.nextInt(Noise.Colour.values().length)];
-        float[] clip = Noise.generate(colour, SAMPLE_RATE, 0.0005 + random.nextDouble() * 0.003, random);
+        float[] clip = Noise.generate(colour, SAMPLE_RATE, 0.0002 + random.nextDouble() * 0.003, random);
         int offset = random.nextInt(SAMPLE_RATE - trimmed.length + 1);
         for (int i = 0; i < trimmed.length; i++) {
             clip[offset + i] += trimmed[i];

@@ -52,12 +52,28 @@ public final class SpeechSynthesizer {
      * @param pitch   espeak-ng pitch (0..99)
      */
     public float[] speak(String text, String voice, String variant, int wordsPerMinute, int pitch) throws IOException {
+        return speak(text, voice, variant, wordsPerMinute, pitch, null, List.of());
+    }
+
+    /**
+     * As above, with the variants of a private data folder ({@link EspeakVoices}, null for the installed one) and sox
+     * effects applied before conversion ({@link RandomRoom}).
+     */
+    public float[] speak(String text, String voice, String variant, int wordsPerMinute, int pitch, EspeakVoices voices,
+                         List<String> effects) throws IOException {
         String v = variant == null ? voice : voice + "+" + variant;
-        ProcessBuilder espeak = new ProcessBuilder("espeak-ng", "-v", v, "-s", Integer.toString(wordsPerMinute),
-                "-p", Integer.toString(pitch), "--stdout", text);
+        List<String> espeakCommand = new java.util.ArrayList<>(List.of("espeak-ng"));
+        if (voices != null) {
+            espeakCommand.add("--path=" + voices.path());
+        }
+        espeakCommand.addAll(List.of("-v", v, "-s", Integer.toString(wordsPerMinute), "-p", Integer.toString(pitch),
+                "--stdout", text));
+        ProcessBuilder espeak = new ProcessBuilder(espeakCommand);
         // -D: no dither, which sox would otherwise add with fresh random numbers on every run.
-        ProcessBuilder sox = new ProcessBuilder("sox", "-q", "-D", "-t", "wav", "-", "-t", "raw", "-r",
-                Integer.toString(sampleRate), "-c", "1", "-b", "16", "-e", "signed-integer", "-L", "-");
+        List<String> soxCommand = new java.util.ArrayList<>(List.of("sox", "-q", "-D", "-t", "wav", "-", "-t", "raw",
+                "-r", Integer.toString(sampleRate), "-c", "1", "-b", "16", "-e", "signed-integer", "-L", "-"));
+        soxCommand.addAll(effects);
+        ProcessBuilder sox = new ProcessBuilder(soxCommand);
         espeak.redirectError(ProcessBuilder.Redirect.DISCARD);
         sox.redirectError(ProcessBuilder.Redirect.DISCARD);
         List<Process> pipeline = ProcessBuilder.startPipeline(List.of(espeak, sox));
@@ -72,8 +88,9 @@ public final class SpeechSynthesizer {
                     throw new IOException("espeak-ng/sox timed out on '" + text + "'");
                 }
                 if (p.exitValue() != 0) {
-                    throw new IOException("speech synthesis failed for '" + text + "' with voice " + v
-                            + " (exit " + p.exitValue() + ")");
+                    throw new IOException("speech synthesis failed for '" + text + "' with voice " + v + ": "
+                            + String.join(" ", p == pipeline.get(0) ? espeakCommand : soxCommand)
+                            + " exited with " + p.exitValue());
                 }
             }
         } catch (InterruptedException e) {

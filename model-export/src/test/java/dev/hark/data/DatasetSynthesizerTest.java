@@ -40,11 +40,42 @@ class DatasetSynthesizerTest {
         assertTrue(Files.list(a.resolve(DatasetSynthesizer.BACKGROUND_NOISE)).count() >= 3);
         List<String> testing = Files.readAllLines(a.resolve("testing_list.txt"));
         List<String> validation = Files.readAllLines(a.resolve("validation_list.txt"));
-        assertEquals(clips / 4, testing.size(), "2 of 8 voices are test voices");
-        assertEquals(clips / 8, validation.size(), "1 of 8 voices is the validation voice");
+        // Each held-out speaker says every keyword in two takes; the other words once, one speaker each.
+        int heldOutPerVoice = DatasetSynthesizer.KEYWORDS.size() * DatasetSynthesizer.HELD_OUT_TAKES
+                * DatasetSynthesizer.TEST_VARIANTS.size() + DatasetSynthesizer.OTHER_WORDS.size();
+        assertEquals(heldOutPerVoice * DatasetSynthesizer.TEST_VOICES.size(), testing.size());
+        assertEquals(heldOutPerVoice * DatasetSynthesizer.VALIDATION_VOICES.size(), validation.size());
         for (String clip : testing) {
             assertFalse(validation.contains(clip));
         }
+        // Held out twice over: test clips are test accents with test variants only, and training never hears either.
+        java.util.Map<String, String[]> speakers = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(a.resolve(KeywordDataset.SPEAKERS_FILE)).stream().skip(1).toList()) {
+            String[] cells = line.split(",");
+            speakers.put(cells[0], cells);
+        }
+        java.util.Set<String> heldOut = new java.util.HashSet<>(testing);
+        heldOut.addAll(validation);
+        int madeUp = 0;
+        for (String clip : names) {
+            if (!clip.contains("_nohash_")) {
+                continue;
+            }
+            String[] speaker = speakers.get(clip.substring(clip.indexOf('/') + 1, clip.indexOf("_nohash_")));
+            String voice = speaker[1];
+            String variant = speaker[2];
+            if (testing.contains(clip)) {
+                assertTrue(DatasetSynthesizer.TEST_VOICES.contains(voice) && DatasetSynthesizer.TEST_VARIANTS.contains(variant), clip);
+            } else if (validation.contains(clip)) {
+                assertTrue(DatasetSynthesizer.VALIDATION_VOICES.contains(voice)
+                        && DatasetSynthesizer.VALIDATION_VARIANTS.contains(variant), clip);
+            } else {
+                assertFalse(DatasetSynthesizer.TEST_VOICES.contains(voice) || DatasetSynthesizer.VALIDATION_VOICES.contains(voice), clip);
+                assertFalse(DatasetSynthesizer.TEST_VARIANTS.contains(variant) || DatasetSynthesizer.VALIDATION_VARIANTS.contains(variant), clip);
+                madeUp += variant.startsWith("made-up-") ? 1 : 0;
+            }
+        }
+        assertTrue(madeUp > 0, "training has made-up voices");
         // Every speaker of the test list is named: its voice is one of the test voices.
         KeywordDataset loaded = KeywordDataset.load(a, Trainer.SPEECH_COMMANDS_LABELS, 16000, 1);
         java.util.Set<String> testVoices = new java.util.TreeSet<>();

@@ -24,9 +24,9 @@ class AugmentationTest {
     @Test
     void waveformAugmentationIsDeterministicForASeedAndChangesTheClip() {
         List<float[]> noise = List.of(Noise.generate(Noise.Colour.PINK, 32000, 0.1, new Random(1)));
-        float[] a = Trainer.augment(clip(), noise, new Random(5));
-        float[] b = Trainer.augment(clip(), noise, new Random(5));
-        float[] c = Trainer.augment(clip(), noise, new Random(6));
+        float[] a = Trainer.augment(clip(), noise, List.of(), new Random(5));
+        float[] b = Trainer.augment(clip(), noise, List.of(), new Random(5));
+        float[] c = Trainer.augment(clip(), noise, List.of(), new Random(6));
         assertArrayEquals(a, b);
         assertFalse(Arrays.equals(a, c));
         assertFalse(Arrays.equals(a, clip().samples()));
