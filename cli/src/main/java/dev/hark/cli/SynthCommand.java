@@ -19,7 +19,7 @@ final class SynthCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--variants", defaultValue = "8",
-            description = "Speakers (voice variants) per keyword and accent (default: ${DEFAULT-VALUE}).")
+            description = "Speakers per keyword in each training accent, most of them made-up voices (default: ${DEFAULT-VALUE}).")
     int variants;
 
     @Option(names = "--threads", defaultValue = "2", description = "Parallel synthesis processes (default: ${DEFAULT-VALUE}).")
