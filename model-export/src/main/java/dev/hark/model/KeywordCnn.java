@@ -32,6 +32,8 @@ public final class KeywordCnn {
     }
 
     private static final int[] CHANNELS = {16, 32, 64, 64};
+    /** 60 dB in natural-log power units (the front end's log is ln). */
+    static final float DYNAMIC_RANGE = (float) (60 / (10 * Math.log10(Math.E)));
 
     private KeywordCnn() {
     }
@@ -82,6 +84,10 @@ public final class KeywordCnn {
     /** Logits [batch, labels] for log-mel input [batch, frames, mels]. */
     public static Operand<TFloat32> logits(Ops tf, Operand<TFloat32> mel, Map<String, Variable<TFloat32>> vars) {
         Operand<TInt32> allButBatch = tf.constant(new int[] {1, 2});
+        // Nothing quieter than DYNAMIC_RANGE below the window's loudest value: a band with no energy at all (a
+        // 4 kHz voice upsampled, digital silence) then looks like a quiet one, not like a value far off the scale.
+        Operand<TFloat32> loudest = tf.max(mel, allButBatch, org.tensorflow.op.core.Max.keepDims(true));
+        mel = tf.math.maximum(mel, tf.math.sub(loudest, tf.constant(DYNAMIC_RANGE)));
         Operand<TFloat32> mean = tf.math.mean(mel, allButBatch, Mean.keepDims(true));
         Operand<TFloat32> centred = tf.math.sub(mel, mean);
         Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), allButBatch, Mean.keepDims(true));

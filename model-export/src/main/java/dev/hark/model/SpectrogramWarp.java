@@ -55,10 +55,28 @@ final class SpectrogramWarp {
         }
     }
 
-    /** A random VTLP factor and tempo, then both warps. */
+    /**
+     * A channel that passes nothing above {@code cutoffHz} (a phone, an 8 kHz recording): bands centred above it lose
+     * {@code attenuation} (natural-log power units), more the further above they are, noise included.
+     */
+    void limitBand(float[] frames, int count, double cutoffHz, double attenuation) {
+        for (int m = 0; m < bands; m++) {
+            if (centres[m] > cutoffHz) {
+                float loss = (float) (attenuation * Math.min(1, (centres[m] - cutoffHz) / (0.1 * cutoffHz)));
+                for (int f = 0; f < count; f++) {
+                    frames[f * bands + m] -= loss;
+                }
+            }
+        }
+    }
+
+    /** A random VTLP factor and tempo, then both warps; a band limit on a sixth of windows. */
     void apply(float[] frames, int count, Random random) {
         warpFrequency(frames, count, 0.88 + random.nextDouble() * 0.24);
         stretchTime(frames, count, Math.exp((random.nextDouble() - 0.5) * 2 * Math.log(1.25)));
+        if (random.nextDouble() < 1 / 6.0) {
+            limitBand(frames, count, 3400 + random.nextDouble() * 3600, 8 + random.nextDouble() * 12);
+        }
     }
 
     /** The fractional band index whose centre is {@code hz}, held at the edges. */

@@ -59,4 +59,24 @@ class SpectrogramWarpTest {
         assertEquals(1f, frames[(middle + 10) * BANDS + 5], 1e-6f);
         assertEquals(0f, frames[(middle + 20) * BANDS + 5], 1e-6f);
     }
+
+    @Test
+    void aBandLimitTakesOnlyWhatIsAboveTheCutoff() {
+        SpectrogramWarp warp = new SpectrogramWarp(SPEC);
+        float[] frames = new float[FRAMES * BANDS];
+        warp.limitBand(frames, FRAMES, 4000, 10);
+        int cut = 0;
+        for (int m = 0; m < BANDS; m++) {
+            float value = frames[50 * BANDS + m];
+            if (value < 0) {
+                cut++;
+                assertTrue(value >= -10f, "band " + m);
+            } else if (cut > 0) {
+                throw new AssertionError("band " + m + " above a cut band is untouched");
+            }
+        }
+        // 7600 Hz top, HTK mel: the bands above 4 kHz are about a quarter of 40.
+        assertTrue(cut >= 6 && cut <= 14, cut + " bands cut");
+        assertEquals(-10f, frames[50 * BANDS + BANDS - 1], 1e-6f);
+    }
 }

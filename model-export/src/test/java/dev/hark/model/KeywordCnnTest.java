@@ -1,0 +1,69 @@
+package dev.hark.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+class KeywordCnnTest {
+    private static final int FRAMES = 97;
+    private static final int BANDS = 40;
+
+    private static float[] logits(float[] window) {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> mel = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, FRAMES, BANDS)));
+            Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, 12, KeywordCnn.initialValues(12, 7));
+            Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, vars);
+            try (Session session = new Session(graph)) {
+                session.initialize();
+                try (TFloat32 x = TFloat32.tensorOf(Shape.of(1, FRAMES, BANDS), DataBuffers.of(window, true, false));
+                     Result r = session.runner().feed(mel, x).fetch(logits).run()) {
+                    TFloat32 out = (TFloat32) r.get(0);
+                    float[] values = new float[12];
+                    out.copyTo(DataBuffers.of(values, false, false));
+                    return values;
+                }
+            }
+        }
+    }
+
+    /** Speech-like values in the low bands, {@code top} in the 10 highest. */
+    private static float[] window(float top) {
+        Random random = new Random(3);
+        float[] w = new float[FRAMES * BANDS];
+        for (int f = 0; f < FRAMES; f++) {
+            for (int m = 0; m < BANDS; m++) {
+                w[f * BANDS + m] = m >= BANDS - 10 ? top : (float) (random.nextGaussian() * 2);
+            }
+        }
+        w[0] = 5f; // the loudest value of the window
+        return w;
+    }
+
+    @Test
+    void bandsWithNothingInThemLookLikeQuietBands() {
+        float floor = 5f - KeywordCnn.DYNAMIC_RANGE;
+        // ln(1e-6): what the front end gives for digital silence, far below the floor.
+        float[] silent = logits(window(-13.8f));
+        assertArrayEquals(logits(window(floor)), silent, 1e-4f);
+        float[] audible = logits(window(floor + 6));
+        double difference = 0;
+        for (int i = 0; i < silent.length; i++) {
+            difference += Math.abs(audible[i] - silent[i]);
+        }
+        assertTrue(difference > 1e-3, "a band above the floor still counts: " + difference);
+    }
+}
