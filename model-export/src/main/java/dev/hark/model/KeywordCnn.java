@@ -32,8 +32,6 @@ public final class KeywordCnn {
     }
 
     private static final int[] CHANNELS = {16, 32, 64, 64};
-    /** 60 dB in natural-log power units (the front end's log is ln). */
-    static final float DYNAMIC_RANGE = (float) (60 / (10 * Math.log10(Math.E)));
 
     private KeywordCnn() {
     }
@@ -81,17 +79,57 @@ public final class KeywordCnn {
         return vars;
     }
 
-    /** Logits [batch, labels] for log-mel input [batch, frames, mels]. */
+    /**
+     * What the graph does to a window before normalising it and the convolutions: nothing more than
+     * {@code dynamicRangeDb} below the window's loudest value (0: no floor), and cepstral smoothing to
+     * {@code keptCepstra} coefficients (0: none). Written into the contract's training summary, so that a model is
+     * re-exported with the steps it was trained with; models from before these steps have neither.
+     */
+    public record Front(double dynamicRangeDb, int keptCepstra) {
+        /** What training uses now. */
+        public static final Front CURRENT = new Front(60, 14);
+        static final String DYNAMIC_RANGE_KEY = "dynamic_range_db";
+        static final String CEPSTRA_KEY = "kept_cepstra";
+
+        /** The steps a trained model's contract names; none where it names none. */
+        public static Front of(Map<String, Object> training) {
+            return new Front(number(training.get(DYNAMIC_RANGE_KEY)), (int) number(training.get(CEPSTRA_KEY)));
+        }
+
+        public void describe(Map<String, Object> training) {
+            training.put(DYNAMIC_RANGE_KEY, dynamicRangeDb);
+            training.put(CEPSTRA_KEY, keptCepstra);
+        }
+
+        private static double number(Object value) {
+            return value instanceof Number n ? n.doubleValue() : 0;
+        }
+    }
+
+    /** Logits [batch, labels] for log-mel input [batch, frames, mels], with the current {@link Front}. */
     public static Operand<TFloat32> logits(Ops tf, Operand<TFloat32> mel, Map<String, Variable<TFloat32>> vars) {
+        return logits(tf, mel, vars, Front.CURRENT);
+    }
+
+    /** Logits [batch, labels] for log-mel input [batch, frames, mels]. */
+    public static Operand<TFloat32> logits(Ops tf, Operand<TFloat32> mel, Map<String, Variable<TFloat32>> vars,
+                                           Front front) {
         Operand<TInt32> allButBatch = tf.constant(new int[] {1, 2});
-        // Nothing quieter than DYNAMIC_RANGE below the window's loudest value: a band with no energy at all (a
-        // 4 kHz voice upsampled, digital silence) then looks like a quiet one, not like a value far off the scale.
-        Operand<TFloat32> loudest = tf.max(mel, allButBatch, org.tensorflow.op.core.Max.keepDims(true));
-        mel = tf.math.maximum(mel, tf.math.sub(loudest, tf.constant(DYNAMIC_RANGE)));
+        if (front.dynamicRangeDb() > 0) {
+            // Nothing quieter than the dynamic range below the window's loudest value: a band with no energy at all
+            // (a 4 kHz voice upsampled, digital silence) then looks like a quiet one, not like a value far off the
+            // scale. The front end's log is ln: 10 log10(e) dB per unit.
+            float range = (float) (front.dynamicRangeDb() / (10 * Math.log10(Math.E)));
+            Operand<TFloat32> loudest = tf.max(mel, allButBatch, org.tensorflow.op.core.Max.keepDims(true));
+            mel = tf.math.maximum(mel, tf.math.sub(loudest, tf.constant(range)));
+        }
         Operand<TFloat32> mean = tf.math.mean(mel, allButBatch, Mean.keepDims(true));
         Operand<TFloat32> centred = tf.math.sub(mel, mean);
         Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), allButBatch, Mean.keepDims(true));
         Operand<TFloat32> x = tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance, tf.constant(1e-3f))));
+        if (front.keptCepstra() > 0) {
+            x = smoothSpectrum(tf, x, front.keptCepstra());
+        }
         x = tf.expandDims(x, tf.constant(-1));
         List<Long> ones = List.of(1L, 1L, 1L, 1L);
         for (int i = 0; i < CHANNELS.length; i++) {
@@ -103,6 +141,31 @@ public final class KeywordCnn {
         }
         Operand<TFloat32> pooled = tf.math.mean(x, tf.constant(new int[] {1, 2}));
         return tf.math.add(tf.linalg.matMul(pooled, vars.get("dense_kernel")), vars.get("dense_bias"));
+    }
+
+    /**
+     * Cepstral smoothing of every frame: a DCT over the mel bands, the first {@code kept} coefficients kept, and
+     * back. What is left is the envelope, which says which sound it is; the pitch harmonics and the fine shape of a
+     * synthesizer's (or a person's) voice source, which say whose voice it is, are gone. A fixed matrix in the graph,
+     * so serving does exactly what training did.
+     */
+    static Operand<TFloat32> smoothSpectrum(Ops tf, Operand<TFloat32> x, int kept) {
+        long frames = x.shape().get(1);
+        int bands = (int) x.shape().get(2);
+        float[] projection = new float[bands * bands];
+        for (int i = 0; i < bands; i++) {
+            for (int j = 0; j < bands; j++) {
+                double sum = 0;
+                for (int k = 0; k < Math.min(kept, bands); k++) {
+                    double scale = (k == 0 ? 1.0 : 2.0) / bands;
+                    sum += scale * Math.cos(Math.PI * k * (i + 0.5) / bands) * Math.cos(Math.PI * k * (j + 0.5) / bands);
+                }
+                projection[i * bands + j] = (float) sum;
+            }
+        }
+        Operand<TFloat32> matrix = tf.constant(Shape.of(bands, bands), DataBuffers.of(projection, true, false));
+        Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] {-1, bands}));
+        return tf.reshape(tf.linalg.matMul(rows, matrix), tf.constant(new long[] {-1, frames, bands}));
     }
 
     /**

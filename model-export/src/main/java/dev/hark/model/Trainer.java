@@ -182,9 +182,10 @@ public final class Trainer {
         summary.put("learning_rate", config.learningRate());
         summary.put("learning_rate_schedule", "linear warm-up over epoch 1, cosine decay to 5%");
         summary.put("augmentation", "time shift +-100 ms, another word 15-30 dB under (20%), background noise at 0-30 dB SNR (80%), "
-                + "gain +-6 dB, VTLP 0.88-1.12, time stretch 0.8-1.25, SpecAugment");
+                + "gain +-6 dB, VTLP 0.88-1.12, time stretch 0.8-1.25, band limit 3.4-7 kHz (1 in 6), SpecAugment");
         summary.put("patience", config.patience());
         summary.put("seed", config.seed());
+        KeywordCnn.Front.CURRENT.describe(summary);
         ModelContract contract = ModelContract.logMel(config.name(), config.version(), labels, spec,
                 windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,
                 Map.of("validation_accuracy", bestAccuracy));
@@ -431,7 +432,7 @@ public final class Trainer {
                     Placeholder.shape(Shape.of(-1, contract.windowFrames(), contract.features().featuresPerFrame())));
             Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, contract.labels().size(), weights);
             Operand<TFloat32> probabilities = tf.withName(contract.outputName())
-                    .nn.softmax(KeywordCnn.logits(tf, mel, vars));
+                    .nn.softmax(KeywordCnn.logits(tf, mel, vars, KeywordCnn.Front.of(contract.training())));
             try (Session session = new Session(graph)) {
                 session.initialize();
                 Signature signature = Signature.builder().key(contract.signature())

@@ -55,7 +55,7 @@ class KeywordCnnTest {
 
     @Test
     void bandsWithNothingInThemLookLikeQuietBands() {
-        float floor = 5f - KeywordCnn.DYNAMIC_RANGE;
+        float floor = 5f - (float) (KeywordCnn.Front.CURRENT.dynamicRangeDb() / (10 * Math.log10(Math.E)));
         // ln(1e-6): what the front end gives for digital silence, far below the floor.
         float[] silent = logits(window(-13.8f));
         assertArrayEquals(logits(window(floor)), silent, 1e-4f);
@@ -65,5 +65,42 @@ class KeywordCnnTest {
             difference += Math.abs(audible[i] - silent[i]);
         }
         assertTrue(difference > 1e-3, "a band above the floor still counts: " + difference);
+    }
+
+    private static float[] smoothed(float[] window, int kept) {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> mel = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, FRAMES, BANDS)));
+            Operand<TFloat32> out = KeywordCnn.smoothSpectrum(tf, mel, kept);
+            try (Session session = new Session(graph);
+                 TFloat32 x = TFloat32.tensorOf(Shape.of(1, FRAMES, BANDS), DataBuffers.of(window, true, false));
+                 Result r = session.runner().feed(mel, x).fetch(out).run()) {
+                float[] values = new float[FRAMES * BANDS];
+                ((TFloat32) r.get(0)).copyTo(DataBuffers.of(values, false, false));
+                return values;
+            }
+        }
+    }
+
+    @Test
+    void smoothingKeepsTheEnvelopeAndDropsTheRipple() {
+        float[] envelope = new float[FRAMES * BANDS];
+        float[] rippled = new float[FRAMES * BANDS];
+        for (int f = 0; f < FRAMES; f++) {
+            for (int m = 0; m < BANDS; m++) {
+                envelope[f * BANDS + m] = (float) Math.cos(Math.PI * 2 * (m + 0.5) / BANDS); // a slow shape
+                rippled[f * BANDS + m] = envelope[f * BANDS + m] + (float) Math.cos(Math.PI * 30 * (m + 0.5) / BANDS); // fine ripple
+            }
+        }
+        assertArrayEquals(envelope, smoothed(rippled, KeywordCnn.Front.CURRENT.keptCepstra()), 1e-4f);
+        assertArrayEquals(rippled, smoothed(rippled, BANDS), 1e-4f, "every coefficient kept: nothing changes");
+    }
+
+    @Test
+    void aModelIsRebuiltWithTheStepsItsContractNames() {
+        java.util.Map<String, Object> summary = new java.util.HashMap<>();
+        KeywordCnn.Front.CURRENT.describe(summary);
+        assertTrue(KeywordCnn.Front.of(summary).equals(KeywordCnn.Front.CURRENT));
+        assertTrue(KeywordCnn.Front.of(java.util.Map.of()).equals(new KeywordCnn.Front(0, 0)), "older models had neither");
     }
 }
