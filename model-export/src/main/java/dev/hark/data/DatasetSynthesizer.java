@@ -100,23 +100,16 @@ public final class DatasetSynthesizer {
                 if (role == Role.TRAIN) {
                     for (String word : KEYWORDS) {
                         for (int i = 0; i < variantsPerVoice; i++) {
-                            if (random.nextDouble() < MADE_UP_SHARE) {
-                                String variant = "made-up-" + madeUp++;
-                                jobs.add(new ClipJob(word, voice, variant, RandomVoice.definition(variant, random), i,
-                                        random.nextLong(), true));
-                            } else {
-                                jobs.add(new ClipJob(word, voice, stock.get(random.nextInt(stock.size())), null, i,
-                                        random.nextLong(), true));
-                            }
+                            jobs.add(trainingClip(word, voice, i, "made-up-" + madeUp++, stock, random));
                         }
                     }
-                    // _unknown_ is one label over many words; training balances the labels.
+                    // _unknown_ is one label over many words; training balances the labels. Its speakers are drawn
+                    // as the keywords' are: were other words only ever made-up voices, "sounds like a stock voice"
+                    // would be evidence for a keyword, and a voice unlike both would be taken for another word.
                     int perWord = Math.max(1, variantsPerVoice / 8);
                     for (String word : OTHER_WORDS) {
                         for (int i = 0; i < perWord; i++) {
-                            String variant = "made-up-" + madeUp++;
-                            jobs.add(new ClipJob(word, voice, variant, RandomVoice.definition(variant, random), i,
-                                    random.nextLong(), true));
+                            jobs.add(trainingClip(word, voice, i, "made-up-" + madeUp++, stock, random));
                         }
                     }
                 } else {
@@ -174,6 +167,16 @@ public final class DatasetSynthesizer {
         Files.write(out.resolve(KeywordDataset.SPEAKERS_FILE), speakerLines, StandardCharsets.UTF_8);
         writeBackgroundNoise(out.resolve(BACKGROUND_NOISE), new Random(seed ^ 0x5DEECE66DL));
         return jobs.size();
+    }
+
+    /** A training clip: a made-up speaker ({@link #MADE_UP_SHARE} of clips, named {@code madeUpName}) or a stock one. */
+    private static ClipJob trainingClip(String word, String voice, int index, String madeUpName, List<String> stock,
+                                        Random random) {
+        if (random.nextDouble() < MADE_UP_SHARE) {
+            return new ClipJob(word, voice, madeUpName, RandomVoice.definition(madeUpName, random), index,
+                    random.nextLong(), true);
+        }
+        return new ClipJob(word, voice, stock.get(random.nextInt(stock.size())), null, index, random.nextLong(), true);
     }
 
     private static Role roleOf(String voice) {

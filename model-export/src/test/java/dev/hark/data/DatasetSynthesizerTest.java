@@ -57,6 +57,9 @@ class DatasetSynthesizerTest {
         java.util.Set<String> heldOut = new java.util.HashSet<>(testing);
         heldOut.addAll(validation);
         int madeUp = 0;
+        // Keywords and other words alike are said by made-up and stock speakers: the kind of voice says nothing of
+        // the label.
+        java.util.Set<String> speakerKinds = new java.util.TreeSet<>();
         for (String clip : names) {
             if (!clip.contains("_nohash_")) {
                 continue;
@@ -73,9 +76,14 @@ class DatasetSynthesizerTest {
                 assertFalse(DatasetSynthesizer.TEST_VOICES.contains(voice) || DatasetSynthesizer.VALIDATION_VOICES.contains(voice), clip);
                 assertFalse(DatasetSynthesizer.TEST_VARIANTS.contains(variant) || DatasetSynthesizer.VALIDATION_VARIANTS.contains(variant), clip);
                 madeUp += variant.startsWith("made-up-") ? 1 : 0;
+                String word = clip.substring(0, clip.indexOf('/'));
+                speakerKinds.add((DatasetSynthesizer.KEYWORDS.contains(word) ? "keyword" : "other word") + " by a "
+                        + (variant.startsWith("made-up-") ? "made-up" : "stock") + " voice");
             }
         }
         assertTrue(madeUp > 0, "training has made-up voices");
+        assertEquals(java.util.Set.of("keyword by a made-up voice", "keyword by a stock voice",
+                "other word by a made-up voice", "other word by a stock voice"), speakerKinds);
         // Every speaker of the test list is named: its voice is one of the test voices.
         KeywordDataset loaded = KeywordDataset.load(a, Trainer.SPEECH_COMMANDS_LABELS, 16000, 1);
         java.util.Set<String> testVoices = new java.util.TreeSet<>();
