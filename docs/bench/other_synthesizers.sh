@@ -2,8 +2,13 @@
 # A held-out test set from synthesizers the default model never heard (flite's five voices and festival's
 # kal_diphone; the model is trained on espeak-ng only), in the Speech Commands test set's layout, for
 #
-#   docs/bench/other_synthesizers.sh OUT_DIR
+#   docs/bench/other_synthesizers.sh OUT_DIR [more]
 #   bin/hark evaluate --model model-export/models/keywords --data OUT_DIR
+#
+# With "more", two festival voices join: ked_diphone (another American man) and cmu_us_slt_arctic_hts (slt again,
+# but made by a statistical parametric synthesizer rather than joined recordings). Three of the six default voices
+# are one man, Kal (flite's kal and kal16, festival's kal_diphone), so the default set has four speakers in all.
+# Needs festvox-kdlpc16k and festvox-us-slt-hts.
 #
 # Each keyword is spoken by each voice at three tempos; twelve other words (one tempo) go to _unknown_/, and 20
 # clips of quiet noise to _silence_/. Clips are 16 kHz mono, at most 1 s (the loader pads them with a low noise
@@ -11,6 +16,12 @@
 # Needs flite, festival, sox (Debian: apt-get install flite festival sox).
 set -euo pipefail
 OUT="${1:?give an output folder}"
+VOICES="kal kal16 awb rms slt festival"
+if [ "${2:-}" = more ]; then
+  VOICES="$VOICES festival-ked festival-slt-hts"
+elif [ -n "${2:-}" ]; then
+  echo "unknown option '$2': the only one is 'more' (adds festival's ked_diphone and slt HTS voices)" >&2; exit 2
+fi
 for tool in flite text2wave sox soxi; do
   command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install flite festival sox" >&2; exit 1; }
 done
@@ -33,15 +44,21 @@ clip() { # in.wav label speaker index: resample, normalize, cut to at most 1 s a
 }
 
 n=0
-for voice in kal kal16 awb rms slt festival; do
+for voice in $VOICES; do
+  case "$voice" in
+    festival) name=festival-kal_diphone; select="(voice_kal_diphone)" ;;
+    festival-ked) name=festival-ked_diphone; select="(voice_ked_diphone)" ;;
+    festival-slt-hts) name=festival-slt_hts; select="(voice_cmu_us_slt_arctic_hts)" ;;
+    *) name="flite-$voice" ;;
+  esac
   for stretch in 0.85 1.0 1.25; do
     speaker="$voice-s${stretch/./}"
-    echo "$speaker,$([ "$voice" = festival ] && echo festival-kal_diphone || echo "flite-$voice"),stretch $stretch" >> "$OUT/speakers.csv"
+    echo "$speaker,$name,stretch $stretch" >> "$OUT/speakers.csv"
     words="$KEYWORDS"; [ "$stretch" = 1.0 ] && words="$KEYWORDS $OTHERS"
     for word in $words; do
-      if [ "$voice" = festival ]; then
+      if [[ "$voice" == festival* ]]; then
         echo "$word" > "$TMP/w.txt"
-        text2wave -eval "(Parameter.set 'Duration_Stretch $stretch)" -o "$TMP/s.wav" "$TMP/w.txt" 2>/dev/null
+        text2wave -eval "$select" -eval "(Parameter.set 'Duration_Stretch $stretch)" -o "$TMP/s.wav" "$TMP/w.txt" 2>/dev/null
       else
         flite -voice "$voice" --setf duration_stretch="$stretch" -t "$word" -o "$TMP/s.wav"
       fi
