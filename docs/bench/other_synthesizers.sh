@@ -13,6 +13,7 @@
 # Each keyword is spoken by each voice at three tempos; twelve other words (one tempo) go to _unknown_/, and 20
 # clips of quiet noise to _silence_/. Clips are 16 kHz mono, at most 1 s (the loader pads them with a low noise
 # floor, as it pads training clips). speakers.csv names the voice behind each speaker id, for per-voice accuracy.
+# sox runs repeatable (-R: fixed seeds for dither and noise), so the same packages write the same files.
 # Needs flite, festival, sox (Debian: apt-get install flite festival sox).
 set -euo pipefail
 OUT="${1:?give an output folder}"
@@ -34,10 +35,10 @@ echo "speaker,voice,variant" > "$OUT/speakers.csv"
 clip() { # in.wav label speaker index: resample, normalize, cut to at most 1 s around the middle
   local d out="$OUT/$2/$3_nohash_$4.wav"
   mkdir -p "$OUT/$2"
-  sox "$1" -r 16000 -c 1 -b 16 "$TMP/r.wav" norm -3 silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse
+  sox -R "$1" -r 16000 -c 1 -b 16 "$TMP/r.wav" norm -3 silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse
   d="$(soxi -D "$TMP/r.wav")"
   if awk -v d="$d" 'BEGIN {exit !(d > 1)}'; then
-    sox "$TMP/r.wav" "$out" trim "$(awk -v d="$d" 'BEGIN {printf "%.3f", (d - 1) / 2}')" 1
+    sox -R "$TMP/r.wav" "$out" trim "$(awk -v d="$d" 'BEGIN {printf "%.3f", (d - 1) / 2}')" 1
   else
     cp "$TMP/r.wav" "$out"
   fi
@@ -69,6 +70,6 @@ for voice in $VOICES; do
 done
 mkdir -p "$OUT/_silence_"
 for i in $(seq 0 19); do
-  sox -n -r 16000 -c 1 -b 16 "$OUT/_silence_/noise_nohash_${i}.wav" synth 1 "$([ $((i % 2)) = 0 ] && echo whitenoise || echo pinknoise)" vol "0.00$((i % 9 + 1))"
+  sox -R -n -r 16000 -c 1 -b 16 "$OUT/_silence_/noise_nohash_${i}.wav" synth 1 "$([ $((i % 2)) = 0 ] && echo whitenoise || echo pinknoise)" vol "0.00$((i % 9 + 1))"
 done
 echo "$n spoken clips and 20 of silence in $OUT"
