@@ -59,7 +59,11 @@ for voice in $VOICES; do
     for word in $words; do
       if [[ "$voice" == festival* ]]; then
         echo "$word" > "$TMP/w.txt"
-        text2wave -eval "$select" -eval "(Parameter.set 'Duration_Stretch $stretch)" -o "$TMP/s.wav" "$TMP/w.txt" 2>/dev/null
+        tempo="(Parameter.set 'Duration_Stretch $stretch)"
+        if [[ "$voice" == *-hts ]]; then # HTS ignores Duration_Stretch: its engine's speech rate (-r) is the inverse
+          tempo="(set! hts_engine_params (append hts_engine_params (list (list \"-r\" $(awk -v s="$stretch" 'BEGIN {printf "%.4f", 1 / s}')))))"
+        fi
+        text2wave -eval "$select" -eval "$tempo" -o "$TMP/s.wav" "$TMP/w.txt" 2>/dev/null
       else
         flite -voice "$voice" --setf duration_stretch="$stretch" -t "$word" -o "$TMP/s.wav"
       fi
