@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hark.data.KeywordDataset;
 import dev.hark.model.Evaluation;
 import dev.hark.model.ModelContract;
+import dev.hark.model.PredictionsCsv;
 import dev.hark.model.Trainer;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,11 +34,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT.json", description = "Also write accuracy, per_label and confusion as JSON.")
     Path json;
 
+    @Option(names = "--predictions", paramLabel = "OUT.csv",
+            description = "Also write one CSV row per clip: source, voice, actual, predicted, confidence and every label's score.")
+    Path predictions;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for padding and silence clips (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public Integer call() throws Exception {
+        requireWritable("--json", json);
+        requireWritable("--predictions", predictions);
         ModelContract contract = ModelContract.read(model);
         KeywordDataset dataset = KeywordDataset.load(data, contract.labels(), contract.features().sampleRate(), seed,
                 KeywordDataset.Use.EVALUATION);
@@ -53,7 +60,14 @@ final class EvaluateCommand implements Callable<Integer> {
         if (clips.isEmpty()) {
             throw new HarkCli.UserError("no clips in the " + split + " split of " + data);
         }
-        Evaluation evaluation = Trainer.evaluate(model, clips, dataset::voiceOf);
+        Evaluation evaluation;
+        if (predictions == null) {
+            evaluation = Trainer.evaluate(model, clips, dataset::voiceOf);
+        } else {
+            try (PredictionsCsv rows = new PredictionsCsv(predictions, contract.labels(), dataset::voiceOf)) {
+                evaluation = Trainer.evaluate(model, clips, dataset::voiceOf, rows::add);
+            }
+        }
         System.out.printf("%s v%s on %s (%s split)%n%n", contract.name(), contract.version(), data, split);
         System.out.print(evaluation.toText());
         if (json != null) {
@@ -63,6 +77,21 @@ final class EvaluateCommand implements Callable<Integer> {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
             System.out.println("\nwrote " + json);
         }
+        if (predictions != null) {
+            System.out.println("wrote " + predictions + " (" + evaluation.total() + " clips)");
+        }
         return 0;
+    }
+
+    /** Says so before scoring, not after, when an output file's folder is missing. */
+    private static void requireWritable(String option, Path file) {
+        if (file == null) {
+            return;
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
+            throw new HarkCli.UserError(option + " " + file + ": the folder " + folder
+                    + " does not exist; create it or choose another path");
+        }
     }
 }

@@ -110,9 +110,33 @@ class HarkCliTest {
             }
         }
         Path json = dir.resolve("eval.json");
-        HarkCommand r = run("evaluate", "--model", "../model-export/models/keywords", "--data", data.toString(), "--json", json.toString());
+        Path predictions = dir.resolve("predictions.csv");
+        HarkCommand r = run("evaluate", "--model", "../model-export/models/keywords", "--data", data.toString(), "--json", json.toString(),
+                "--predictions", predictions.toString());
         assertEquals(0, r.exit(), r.err());
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        // One row per clip, each predicting its likeliest label, agreeing with the summary.
+        List<String> rows = Files.readAllLines(predictions);
+        assertEquals("source,voice,actual,predicted,confidence,yes,no,up,down,left,right,on,off,stop,go,_unknown_,_silence_",
+                rows.get(0));
+        long right = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",");
+            assertEquals(17, f.length, row);
+            int best = 5;
+            for (int i = 6; i < f.length; i++) {
+                best = Double.parseDouble(f[i]) > Double.parseDouble(f[best]) ? i : best;
+            }
+            assertEquals(rows.get(0).split(",")[best], f[3], row);
+            assertEquals(Double.parseDouble(f[best]), Double.parseDouble(f[4]), 1e-9, row);
+            right += f[2].equals(f[3]) ? 1 : 0;
+        }
+        assertEquals(tree.get("total").asLong(), rows.size() - 1);
+        assertEquals(tree.get("accuracy").asDouble(), right / (double) (rows.size() - 1), 1e-9);
+        // A missing output folder is refused before scoring.
+        HarkCommand.refused("does not exist; create it or choose another path", "evaluate", "--model",
+                "../model-export/models/keywords", "--data", data.toString(), "--predictions",
+                dir.resolve("no/such/p.csv").toString());
         assertEquals("all", tree.get("split").asText());
         assertTrue(tree.get("accuracy").asDouble() > 0.8, tree.toString());
         assertEquals(12, tree.get("per_label").size());

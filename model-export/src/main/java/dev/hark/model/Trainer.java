@@ -280,6 +280,13 @@ public final class Trainer {
     /** As above, with each clip's voice (speaker) for per-voice accuracy; null where a clip has none. */
     public static Evaluation evaluate(Path modelDir, List<Example> examples,
                                       java.util.function.Function<Example, String> voice) throws IOException {
+        return evaluate(modelDir, examples, voice, (clip, scores) -> { });
+    }
+
+    /** As above, and each clip with its scores (one per label) handed to {@code eachClip}, in the examples' order. */
+    public static Evaluation evaluate(Path modelDir, List<Example> examples,
+                                      java.util.function.Function<Example, String> voice,
+                                      java.util.function.BiConsumer<Example, float[]> eachClip) throws IOException {
         try (AudioClassifier classifier = new AudioClassifier(modelDir, 0, 0).open()) {
             ModelContract contract = classifier.contract();
             LogMelExtractor extractor = new LogMelExtractor(contract.features());
@@ -295,6 +302,7 @@ public final class Trainer {
                     int predicted = Evaluation.argMax(scores[i]);
                     evaluation.add(contract.labels().indexOf(part.get(i).label()), predicted, part.get(i).source(),
                             voice.apply(part.get(i)), scores[i][predicted]);
+                    eachClip.accept(part.get(i), scores[i]);
                 }
             }
             return evaluation;
