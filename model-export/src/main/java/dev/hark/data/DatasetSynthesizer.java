@@ -20,9 +20,12 @@ import java.util.concurrent.Future;
  *
  * <p>Training speakers are mostly made up ({@link RandomVoice}: vocal-tract length, formants, pitch, voice source)
  * and heard through a random room and channel ({@link RandomRoom}), so that a model learns the words rather than
- * espeak-ng's few voices. Validation and test speakers are held out twice over: whole espeak-ng accents
- * ({@link #VALIDATION_VOICES}, {@link #TEST_VOICES}) with stock variants never used in training
- * ({@link #VALIDATION_VARIANTS}, {@link #TEST_VARIANTS}), spoken dry, so scores measure speakers never heard.
+ * espeak-ng's few voices. Where espeak-ng's MBROLA voices are installed ({@link MbrolaVoices}), a share of training
+ * clips ({@link #MBROLA_SHARE}) is spoken by them: voices joined from recordings of people, which a formant
+ * synthesizer's made-up speakers do not stand in for. Validation and test speakers are held out twice over: whole
+ * espeak-ng accents ({@link #VALIDATION_VOICES}, {@link #TEST_VOICES}) with stock variants never used in training
+ * ({@link #VALIDATION_VARIANTS}, {@link #TEST_VARIANTS}), plus one MBROLA voice each ({@link MbrolaVoices#VALIDATION},
+ * {@link MbrolaVoices#TEST}), spoken dry, so scores measure speakers never heard.
  */
 public final class DatasetSynthesizer {
     public static final List<String> KEYWORDS = List.of("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go");
@@ -45,6 +48,8 @@ public final class DatasetSynthesizer {
     public static final List<String> TEST_VARIANTS = List.of("m6", "f4", "klatt3", "benjamin", "linda", "travis");
     /** Share of training clips spoken by a made-up voice rather than a stock variant. */
     static final double MADE_UP_SHARE = 0.6;
+    /** Share of training clips spoken by an MBROLA voice, where any is installed. */
+    static final double MBROLA_SHARE = 0.5;
     /** Takes of each keyword per held-out speaker (each at its own speed and pitch). */
     static final int HELD_OUT_TAKES = 2;
     public static final int SAMPLE_RATE = 16000;
@@ -54,17 +59,31 @@ public final class DatasetSynthesizer {
     private final long seed;
     private final int variantsPerVoice;
     private final int threads;
+    private final List<String> mbrola;
+
+    /** A dataset of espeak-ng's formant voices only. */
+    public DatasetSynthesizer(long seed, int variantsPerVoice, int threads) {
+        this(seed, variantsPerVoice, threads, List.of());
+    }
 
     /**
      * @param variantsPerVoice how many speakers say each keyword in each training accent
+     * @param mbrola           installed {@link MbrolaVoices} to use (none: espeak-ng's formant voices only)
      */
-    public DatasetSynthesizer(long seed, int variantsPerVoice, int threads) {
+    public DatasetSynthesizer(long seed, int variantsPerVoice, int threads, List<String> mbrola) {
         if (variantsPerVoice < 1 || variantsPerVoice > MAX_VARIANTS) {
             throw new IllegalArgumentException("variants must be in [1, " + MAX_VARIANTS + "], got " + variantsPerVoice);
         }
         this.seed = seed;
         this.variantsPerVoice = variantsPerVoice;
         this.threads = Math.max(1, threads);
+        for (String name : mbrola) {
+            if (!MbrolaVoices.ALL.contains(name)) {
+                throw new IllegalArgumentException("not one of espeak-ng's English MBROLA voices: " + name
+                        + " (they are " + String.join(", ", MbrolaVoices.ALL) + ")");
+            }
+        }
+        this.mbrola = List.copyOf(mbrola);
     }
 
     /** More of espeak-ng's stock variants, human-sounding ones (not the robots, whispers or effects). */
@@ -91,8 +110,10 @@ public final class DatasetSynthesizer {
         SpeechSynthesizer.requireTools();
         Files.createDirectories(out);
         Random random = new Random(seed);
+        int written;
         List<ClipJob> jobs = new ArrayList<>();
         List<String> stock = trainingVariants();
+        List<String> mbrolaTraining = MbrolaVoices.trainingVoices(mbrola);
         try (EspeakVoices voices = EspeakVoices.create()) {
             int madeUp = 0;
             for (String voice : SpeechSynthesizer.VOICES) {
@@ -100,7 +121,7 @@ public final class DatasetSynthesizer {
                 if (role == Role.TRAIN) {
                     for (String word : KEYWORDS) {
                         for (int i = 0; i < variantsPerVoice; i++) {
-                            jobs.add(trainingClip(word, voice, i, "made-up-" + madeUp++, stock, random));
+                            jobs.add(trainingClip(word, voice, i, madeUp++, stock, mbrolaTraining, random));
                         }
                     }
                     // _unknown_ is one label over many words; training balances the labels. Its speakers are drawn
@@ -109,7 +130,7 @@ public final class DatasetSynthesizer {
                     int perWord = Math.max(1, variantsPerVoice / 8);
                     for (String word : OTHER_WORDS) {
                         for (int i = 0; i < perWord; i++) {
-                            jobs.add(trainingClip(word, voice, i, "made-up-" + madeUp++, stock, random));
+                            jobs.add(trainingClip(word, voice, i, madeUp++, stock, mbrolaTraining, random));
                         }
                     }
                 } else {
@@ -126,8 +147,22 @@ public final class DatasetSynthesizer {
                         String variant = heldOut.get(random.nextInt(heldOut.size()));
                         jobs.add(new ClipJob(word, voice, variant, null, index++, random.nextLong(), false));
                     }
+                    String heldOutMbrola = role == Role.TEST ? MbrolaVoices.TEST : MbrolaVoices.VALIDATION;
+                    if (mbrola.contains(heldOutMbrola)) {
+                        // One more held-out speaker, a recorded one: it says what its accent's variants say.
+                        String mb = MbrolaVoices.espeakVoice(heldOutMbrola);
+                        for (String word : KEYWORDS) {
+                            for (int take = 0; take < HELD_OUT_TAKES; take++) {
+                                jobs.add(new ClipJob(word, mb, null, null, index++, random.nextLong(), false));
+                            }
+                        }
+                        for (int i = 0; i < OTHER_WORDS.size(); i += heldOut.size()) {
+                            jobs.add(new ClipJob(OTHER_WORDS.get(i), mb, null, null, index++, random.nextLong(), false));
+                        }
+                    }
                 }
             }
+            int skipped = 0;
             List<String> validation = new ArrayList<>();
             List<String> testing = new ArrayList<>();
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -138,6 +173,10 @@ public final class DatasetSynthesizer {
                 }
                 for (int i = 0; i < results.size(); i++) {
                     String relative = results.get(i).get();
+                    if (relative == null) {
+                        skipped++;
+                        continue;
+                    }
                     switch (roleOf(jobs.get(i).voice())) {
                         case TEST -> testing.add(relative);
                         case VALIDATION -> validation.add(relative);
@@ -156,23 +195,34 @@ public final class DatasetSynthesizer {
             Collections.sort(testing);
             Files.write(out.resolve("validation_list.txt"), validation, StandardCharsets.UTF_8);
             Files.write(out.resolve("testing_list.txt"), testing, StandardCharsets.UTF_8);
+            written = jobs.size() - skipped;
         }
         // Speaker ids are hashes (Speech Commands style): say whose voice each one is, for per-voice accuracy.
         java.util.Set<String> speakers = new java.util.TreeSet<>();
         for (ClipJob job : jobs) {
-            speakers.add(speakerOf(job) + "," + job.voice() + "," + job.variant());
+            speakers.add(speakerOf(job) + "," + job.voice() + "," + (job.variant() == null ? "mbrola" : job.variant()));
         }
         List<String> speakerLines = new ArrayList<>(List.of("speaker,voice,variant"));
         speakerLines.addAll(speakers);
         Files.write(out.resolve(KeywordDataset.SPEAKERS_FILE), speakerLines, StandardCharsets.UTF_8);
         writeBackgroundNoise(out.resolve(BACKGROUND_NOISE), new Random(seed ^ 0x5DEECE66DL));
-        return jobs.size();
+        return written;
     }
 
-    /** A training clip: a made-up speaker ({@link #MADE_UP_SHARE} of clips, named {@code madeUpName}) or a stock one. */
-    private static ClipJob trainingClip(String word, String voice, int index, String madeUpName, List<String> stock,
-                                        Random random) {
+    /**
+     * A training clip: an MBROLA voice ({@link #MBROLA_SHARE} of clips, where {@code mbrola} has any), else a made-up
+     * speaker ({@link #MADE_UP_SHARE}) or a stock one. {@code serial} numbers training clips across accents: it names a
+     * made-up speaker, and indexes an MBROLA voice's clips, whose speaker is the same in every accent.
+     */
+    private static ClipJob trainingClip(String word, String voice, int index, int serial, List<String> stock,
+                                        List<String> mbrola, Random random) {
+        // No draw without MBROLA voices: a formant-only dataset stays what the same seed always gave.
+        if (!mbrola.isEmpty() && random.nextDouble() < MBROLA_SHARE) {
+            return new ClipJob(word, MbrolaVoices.espeakVoice(mbrola.get(random.nextInt(mbrola.size()))), null, null,
+                    serial, random.nextLong(), true);
+        }
         if (random.nextDouble() < MADE_UP_SHARE) {
+            String madeUpName = "made-up-" + serial;
             return new ClipJob(word, voice, madeUpName, RandomVoice.definition(madeUpName, random), index,
                     random.nextLong(), true);
         }
@@ -180,13 +230,18 @@ public final class DatasetSynthesizer {
     }
 
     private static Role roleOf(String voice) {
-        return TEST_VOICES.contains(voice) ? Role.TEST : VALIDATION_VOICES.contains(voice) ? Role.VALIDATION : Role.TRAIN;
+        if (TEST_VOICES.contains(voice) || voice.equals(MbrolaVoices.espeakVoice(MbrolaVoices.TEST))) {
+            return Role.TEST;
+        }
+        return VALIDATION_VOICES.contains(voice) || voice.equals(MbrolaVoices.espeakVoice(MbrolaVoices.VALIDATION))
+                ? Role.VALIDATION : Role.TRAIN;
     }
 
     private static String speakerOf(ClipJob job) {
         return Integer.toHexString((job.voice() + "+" + job.variant()).hashCode() & 0x7fffffff);
     }
 
+    /** Writes one clip; returns its path in {@code out}, or null for a word its MBROLA voice cannot say whole. */
     private String writeClip(Path out, ClipJob job, EspeakVoices voices) throws IOException {
         Random random = new Random(job.seed());
         SpeechSynthesizer synth = new SpeechSynthesizer(SAMPLE_RATE);
@@ -195,7 +250,11 @@ public final class DatasetSynthesizer {
         List<String> effects = job.room() ? RandomRoom.effects(random) : List.of();
         float[] speech;
         if (job.madeUp() == null) {
-            speech = synth.speak(job.word(), job.voice(), job.variant(), speed, pitch, voices, effects);
+            try {
+                speech = synth.speak(job.word(), job.voice(), job.variant(), speed, pitch, voices, effects);
+            } catch (SpeechSynthesizer.MissingDiphoneException e) {
+                return null; // silence in place of a sound: a clip that would teach a wrong word
+            }
         } else {
             // espeak-ng lists at most 350 voices and variants: a made-up one is there only while it speaks.
             voices.addVariant(job.variant(), job.madeUp());

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * packages ({@code apt-get install espeak-ng sox}).
  */
 public final class SpeechSynthesizer {
-    /** The espeak-ng English voices (accents) that work on Debian without mbrola. */
+    /** The espeak-ng English voices (accents) of espeak-ng's own formant synthesizer ({@link MbrolaVoices}: others). */
     public static final List<String> VOICES = List.of(
             "en-us", "en-gb", "en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-rp", "en-gb-x-gbcwmd", "en-029", "en-us-nyc");
     /** Voice variants (speaker characteristics), exact file names under espeak-ng's voices/!v. */
@@ -46,7 +46,7 @@ public final class SpeechSynthesizer {
     }
 
     /**
-     * @param voice   an entry of {@link #VOICES}
+     * @param voice   an entry of {@link #VOICES}, or an installed {@link MbrolaVoices#espeakVoice}
      * @param variant an entry of {@link #VARIANTS}, or null for the plain voice
      * @param wordsPerMinute espeak-ng speed (80..450)
      * @param pitch   espeak-ng pitch (0..99)
@@ -74,13 +74,44 @@ public final class SpeechSynthesizer {
                 "-r", Integer.toString(sampleRate), "-c", "1", "-b", "16", "-e", "signed-integer", "-L", "-"));
         soxCommand.addAll(effects);
         ProcessBuilder sox = new ProcessBuilder(soxCommand);
-        espeak.redirectError(ProcessBuilder.Redirect.DISCARD);
+        // espeak-ng's messages, and those of the mbrola program it runs, tell of a voice that lacks a diphone.
+        java.nio.file.Path messages = java.nio.file.Files.createTempFile("hark-espeak-", ".log");
+        espeak.redirectError(messages.toFile());
         sox.redirectError(ProcessBuilder.Redirect.DISCARD);
-        List<Process> pipeline = ProcessBuilder.startPipeline(List.of(espeak, sox));
         byte[] pcm;
-        try (InputStream out = pipeline.get(1).getInputStream()) {
-            pcm = out.readAllBytes();
+        try {
+            List<Process> pipeline = ProcessBuilder.startPipeline(List.of(espeak, sox));
+            try (InputStream out = pipeline.get(1).getInputStream()) {
+                pcm = out.readAllBytes();
+            }
+            waitFor(pipeline, text, v, espeakCommand, soxCommand);
+            String log = java.nio.file.Files.readString(messages, java.nio.charset.StandardCharsets.UTF_8);
+            if (log.contains(MISSING_DIPHONE)) {
+                throw new MissingDiphoneException(text, v, log.lines().filter(l -> l.contains(MISSING_DIPHONE))
+                        .findFirst().orElse("").strip());
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(messages);
         }
+        if (pcm.length < 2) {
+            throw new IOException("espeak-ng produced no audio for '" + text + "' with voice " + v);
+        }
+        return PcmDecoder.decodeMono(pcm.length % 2 == 0 ? pcm : java.util.Arrays.copyOf(pcm, pcm.length - 1),
+                SampleFormat.PCM_S16LE, 1);
+    }
+
+    /** What mbrola prints when a voice lacks a diphone and plays silence in its place. */
+    static final String MISSING_DIPHONE = "unknown, replaced with";
+
+    /** A word that a voice cannot say whole: an MBROLA database without one of its diphones. */
+    public static final class MissingDiphoneException extends IOException {
+        MissingDiphoneException(String text, String voice, String message) {
+            super("voice " + voice + " cannot say '" + text + "' whole (" + message + ")");
+        }
+    }
+
+    private static void waitFor(List<Process> pipeline, String text, String v, List<String> espeakCommand,
+                                List<String> soxCommand) throws IOException {
         try {
             for (Process p : pipeline) {
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -97,11 +128,6 @@ public final class SpeechSynthesizer {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (pcm.length < 2) {
-            throw new IOException("espeak-ng produced no audio for '" + text + "' with voice " + v);
-        }
-        return PcmDecoder.decodeMono(pcm.length % 2 == 0 ? pcm : java.util.Arrays.copyOf(pcm, pcm.length - 1),
-                SampleFormat.PCM_S16LE, 1);
     }
 
     public int sampleRate() {
