@@ -40,6 +40,7 @@ final class SynthCommand implements Callable<Integer> {
             return 0;
         }
         List<String> mbrola = noMbrola ? List.of() : MbrolaVoices.installed();
+        DatasetSynthesizer synthesizer = new DatasetSynthesizer(seed, variants, threads, mbrola); // checks arguments
         if (mbrola.isEmpty()) {
             System.out.println(noMbrola ? "espeak-ng's formant voices only (--no-mbrola)"
                     : "no MBROLA voices installed: espeak-ng's formant voices only. A model trained so knows espeak-ng's"
@@ -49,7 +50,7 @@ final class SynthCommand implements Callable<Integer> {
             System.out.println("MBROLA voices: " + String.join(" ", mbrola) + " (held out: "
                     + MbrolaVoices.VALIDATION + " for validation, " + MbrolaVoices.TEST + " for testing)");
         }
-        int clips = new DatasetSynthesizer(seed, variants, threads, mbrola).write(out);
+        int clips = synthesizer.write(out);
         System.out.printf("wrote %d clips to %s in %.1f s%n", clips, out, (System.nanoTime() - start) / 1e9);
         return 0;
     }
