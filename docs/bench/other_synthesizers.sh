@@ -14,7 +14,7 @@
 # clips of quiet noise to _silence_/. Clips are 16 kHz mono, at most 1 s (the loader pads them with a low noise
 # floor, as it pads training clips). speakers.csv names the voice behind each speaker id, for per-voice accuracy.
 # sox runs repeatable (-R: fixed seeds for dither and noise), so the same packages write the same files.
-# Needs flite, festival, sox (Debian: apt-get install flite festival sox).
+# Needs flite, festival, festvox-kallpc16k, sox (Debian: apt-get install flite festival festvox-kallpc16k sox).
 set -euo pipefail
 OUT="${1:?give an output folder}"
 VOICES="kal kal16 awb rms slt festival"
@@ -28,6 +28,20 @@ for tool in flite text2wave sox soxi; do
 done
 mkdir -p "$OUT"
 TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+# A festival voice that is not installed makes text2wave print an error and write nothing: check them all first.
+for voice in $VOICES; do
+  case "$voice" in
+    festival) select=voice_kal_diphone; package=festvox-kallpc16k ;;
+    festival-ked) select=voice_ked_diphone; package=festvox-kdlpc16k ;;
+    festival-slt-hts) select=voice_cmu_us_slt_arctic_hts; package=festvox-us-slt-hts ;;
+    *) continue ;;
+  esac
+  echo check > "$TMP/w.txt"
+  if ! text2wave -eval "($select)" -o "$TMP/check.wav" "$TMP/w.txt" >/dev/null 2>&1 || [ ! -s "$TMP/check.wav" ]; then
+    echo "festival has no $select: apt-get install $package" >&2; exit 1
+  fi
+  rm -f "$TMP/check.wav"
+done
 KEYWORDS="yes no up down left right on off stop go"
 OTHERS="bed bird cat dog happy house tree wow zero five learn yellow"
 echo "speaker,voice,variant" > "$OUT/speakers.csv"
@@ -63,8 +77,11 @@ for voice in $VOICES; do
         if [[ "$voice" == *-hts ]]; then # HTS ignores Duration_Stretch: its engine's speech rate (-r) is the inverse
           tempo="(set! hts_engine_params (append hts_engine_params (list (list \"-r\" $(awk -v s="$stretch" 'BEGIN {printf "%.4f", 1 / s}')))))"
         fi
+        rm -f "$TMP/s.wav"
         text2wave -eval "$select" -eval "$tempo" -o "$TMP/s.wav" "$TMP/w.txt" 2>/dev/null
+        [ -s "$TMP/s.wav" ] || { echo "festival wrote nothing for '$word' with $select" >&2; exit 1; }
       else
+        rm -f "$TMP/s.wav"
         flite -voice "$voice" --setf duration_stretch="$stretch" -t "$word" -o "$TMP/s.wav"
       fi
       label="$word"; case " $KEYWORDS " in *" $word "*) ;; *) label=_unknown_ ;; esac
