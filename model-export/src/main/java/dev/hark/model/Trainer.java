@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -54,6 +55,10 @@ public final class Trainer {
         public static Config defaults() {
             return new Config("keywords", "1", 30, 32, 1e-3f, 10, 42L, true);
         }
+    }
+
+    /** One training batch: {@code labels.length} windows of features, one after another, and their labels. */
+    private record Batch(float[] features, int[] labels) {
     }
 
     /** One line of the training log. */
@@ -114,7 +119,26 @@ public final class Trainer {
             // and a fixed seed must give the same model every run.
             org.tensorflow.proto.ConfigProto single = org.tensorflow.proto.ConfigProto.newBuilder()
                     .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(1).build();
-            try (Session session = config.repeatable() ? new Session(graph, single) : new Session(graph)) {
+            // The next batch is made on a second thread while TensorFlow trains on this one. Every random draw is
+            // made there, in the order it was made before, so a seed still gives the same model.
+            Supplier<Batch> makeBatch = () -> {
+                float[] features = new float[config.batchSize() * windowSize];
+                int[] batchLabels = new int[config.batchSize()];
+                for (int b = 0; b < config.batchSize(); b++) {
+                    int label = random.nextInt(labels.size());
+                    List<Example> pool = byLabel.get(labels.get(label));
+                    Example example = pool.get(random.nextInt(pool.size()));
+                    float[] audio = augment(example, data.backgroundNoise(), babble, random);
+                    float[] frames = extractor.extract(audio);
+                    warp.apply(frames, windowFrames, random);
+                    specAugment(frames, windowFrames, spec.featuresPerFrame(), random);
+                    System.arraycopy(frames, 0, features, b * windowSize, windowSize);
+                    batchLabels[b] = label;
+                }
+                return new Batch(features, batchLabels);
+            };
+            try (Session session = config.repeatable() ? new Session(graph, single) : new Session(graph);
+                 Prefetcher<Batch> batches = new Prefetcher<>("hark-training-batches", 2, makeBatch)) {
                 session.initialize();
                 int stepsPerEpoch = Math.max(1, train.size() / config.batchSize());
                 int totalSteps = stepsPerEpoch * config.epochs();
@@ -124,22 +148,11 @@ public final class Trainer {
                     long start = System.currentTimeMillis();
                     double lossSum = 0;
                     long correct = 0;
-                    float[] batch = new float[config.batchSize() * windowSize];
-                    int[] batchLabels = new int[config.batchSize()];
                     for (int step = 0; step < stepsPerEpoch; step++) {
-                        for (int b = 0; b < config.batchSize(); b++) {
-                            int label = random.nextInt(labels.size());
-                            List<Example> pool = byLabel.get(labels.get(label));
-                            Example example = pool.get(random.nextInt(pool.size()));
-                            float[] audio = augment(example, data.backgroundNoise(), babble, random);
-                            float[] frames = extractor.extract(audio);
-                            warp.apply(frames, windowFrames, random);
-                            specAugment(frames, windowFrames, spec.featuresPerFrame(), random);
-                            System.arraycopy(frames, 0, batch, b * windowSize, windowSize);
-                            batchLabels[b] = label;
-                        }
+                        Batch batch = batches.next();
+                        int[] batchLabels = batch.labels();
                         try (TFloat32 x = TFloat32.tensorOf(Shape.of(config.batchSize(), windowFrames, spec.featuresPerFrame()),
-                                DataBuffers.of(batch, true, false));
+                                DataBuffers.of(batch.features(), true, false));
                              TInt32 y = TInt32.vectorOf(batchLabels);
                              TFloat32 lr = TFloat32.scalarOf(learningRateAt(globalStep++, stepsPerEpoch, totalSteps));
                              Result r = session.runner().feed(mel, x).feed(target, y).feed(learningRate, lr)
