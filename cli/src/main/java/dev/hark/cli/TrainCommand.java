@@ -24,7 +24,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--repeatable", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "One TensorFlow thread, so the same seed gives the same model (default); --no-repeatable"
-                    + " uses every core and is faster.")
+                    + " gives TensorFlow every core (on 2 cores no faster: the batches are made on a thread of their own).")
     boolean repeatable;
 
     @Option(names = "--patience", defaultValue = "10",
