@@ -234,7 +234,7 @@ class HarkJobITCase {
         assertOfflineParity(streams, predictions, contract);
         // Detections follow the order spoken (silence and other words make none; a keyword heard below its threshold
         // makes none either), most keywords are heard, and few detections are false: a word taken for a keyword
-        // (model v7 takes car's "bird" for "right") or a keyword heard out of turn.
+        // (model v7 took car's "bird" for "right"; v8 does not) or a keyword heard out of turn.
         int spokenTotal = 0;
         int heardTotal = 0;
         List<String> falseDetections = new ArrayList<>();
