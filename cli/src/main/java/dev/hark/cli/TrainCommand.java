@@ -31,6 +31,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop after this many epochs without a better validation accuracy (default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--towers", defaultValue = "1",
+            description = "CNNs trained side by side on the same batches, each from its own initial weights; the model"
+                    + " averages their log-probabilities (an ensemble in one SavedModel, that many times the work per"
+                    + " window; default: ${DEFAULT-VALUE}, at most " + Trainer.MAX_TOWERS + ").")
+    int towers;
+
     @Option(names = "--name", defaultValue = "keywords", description = "Model name in the contract (default: ${DEFAULT-VALUE}).")
     String name;
 
@@ -39,9 +45,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (towers < 1 || towers > Trainer.MAX_TOWERS) {
+            throw new IllegalArgumentException("--towers must be 1 to " + Trainer.MAX_TOWERS + ", got " + towers
+                    + " (2 averages two CNNs at twice the training and inference work)");
+        }
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
-                patience, seed, repeatable);
+                patience, seed, repeatable, towers);
         KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, seed);
         System.out.printf("loaded %d clips (%d train, %d validation, %d test)%n", dataset.examples().size(),
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),

@@ -255,6 +255,8 @@ class HarkCliTest {
         HarkCommand.refused("no model contract", "evaluate", "--model", "/tmp", "--data", "/tmp");
 
         HarkCommand.refused("does not exist", "train", "--data", "/no/such/data", "--out", "/tmp/x");
+        HarkCommand.refused("--towers must be 1 to 4, got 9", "train", "--data", "/no/such/data", "--out", "/tmp/x",
+                "--towers", "9");
 
         // Checked before any Kafka is contacted (there is none at 127.0.0.1:1).
         HarkCommand.refused("is neither a model folder",

@@ -69,14 +69,56 @@ public final class KeywordCnn {
 
     /** Creates one variable per parameter, initialised (in the init scope) with the given values. */
     public static Map<String, Variable<TFloat32>> variables(Ops tf, int labels, Map<String, float[]> values) {
+        return variables(tf, labels, values, 0);
+    }
+
+    /**
+     * The variables of one tower of an ensemble: named, and read from {@code values}, with {@link #towerPrefix}; keyed
+     * by the plain parameter name, as {@link #logits} looks them up.
+     */
+    public static Map<String, Variable<TFloat32>> variables(Ops tf, int labels, Map<String, float[]> values, int tower) {
         Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
         Ops init = tf.withInitScope();
+        String prefix = towerPrefix(tower);
         for (Param p : params(labels)) {
-            float[] v = values.get(p.name());
+            float[] v = values.get(prefix + p.name());
+            if (v == null) {
+                throw new IllegalArgumentException("no weights for " + prefix + p.name());
+            }
             Operand<TFloat32> initial = init.constant(Shape.of(p.shape()), DataBuffers.of(v, true, false));
-            vars.put(p.name(), init.withName(p.name()).variable(initial));
+            vars.put(p.name(), init.withName(prefix + p.name()).variable(initial));
         }
         return vars;
+    }
+
+    /** What a tower's parameter names start with: nothing for the first, so a one-tower model is as before. */
+    public static String towerPrefix(int tower) {
+        return tower == 0 ? "" : "tower" + tower + "_";
+    }
+
+    /** Key of the training summary that says how many towers a model averages; absent for one. */
+    public static final String TOWERS_KEY = "towers";
+
+    /** How many towers a model with this training summary has. */
+    public static int towersOf(Map<String, Object> training) {
+        return training != null && training.get(TOWERS_KEY) instanceof Number n ? n.intValue() : 1;
+    }
+
+    /**
+     * Probabilities of an ensemble of towers: the softmax of their mean log-probabilities (a normalised geometric
+     * mean), which is one tower's softmax when there is one. The softmax is named {@code name} (null: any name).
+     */
+    public static Operand<TFloat32> probabilities(Ops tf, List<Operand<TFloat32>> towerLogits, String name) {
+        Ops last = name == null ? tf : tf.withName(name);
+        if (towerLogits.size() == 1) {
+            return last.nn.softmax(towerLogits.get(0));
+        }
+        Operand<TFloat32> sum = null;
+        for (Operand<TFloat32> logits : towerLogits) {
+            Operand<TFloat32> logProbabilities = tf.nn.logSoftmax(logits);
+            sum = sum == null ? logProbabilities : tf.math.add(sum, logProbabilities);
+        }
+        return last.nn.softmax(tf.math.mul(sum, tf.constant(1f / towerLogits.size())));
     }
 
     /**

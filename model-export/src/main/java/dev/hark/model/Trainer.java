@@ -43,13 +43,29 @@ public final class Trainer {
     public static final String INPUT_NAME = "mel";
     public static final String OUTPUT_NAME = "probabilities";
 
-    /** Training settings. */
+    /** Most towers a model may average: each adds one CNN's training and inference. */
+    public static final int MAX_TOWERS = 4;
+
+    /**
+     * Training settings. {@code towers} CNNs, each from its own initial weights, train side by side on the same
+     * batches, and the model averages their log-probabilities: an ensemble in one SavedModel, at that many times the
+     * work per window.
+     */
     public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
-                         boolean repeatable) {
+                         boolean repeatable, int towers) {
         public Config {
             if (epochs < 1 || batchSize < 1 || learningRate <= 0 || patience < 1) {
                 throw new IllegalArgumentException("epochs, batchSize, patience and learningRate must be positive");
             }
+            if (towers < 1 || towers > MAX_TOWERS) {
+                throw new IllegalArgumentException("towers must be in [1, " + MAX_TOWERS + "], got " + towers);
+            }
+        }
+
+        /** One tower. */
+        public Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
+                      boolean repeatable) {
+            this(name, version, epochs, batchSize, learningRate, patience, seed, repeatable, 1);
         }
 
         public static Config defaults() {
@@ -106,19 +122,33 @@ public final class Trainer {
             Placeholder<TFloat32> mel = tf.withName(INPUT_NAME).placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, windowFrames, spec.featuresPerFrame())));
             Placeholder<TInt32> target = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-            Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, labels.size(),
-                    KeywordCnn.initialValues(labels.size(), config.seed()));
-            Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, vars);
-            Operand<TFloat32> probabilities = tf.nn.softmax(logits);
             Operand<TFloat32> oneHot = tf.oneHot(target, tf.constant(labels.size()), tf.constant(1f), tf.constant(0f));
-            Operand<TFloat32> loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(), tf.constant(0));
+            // Every tower's variables, keyed by their exported names; each tower learns from its own loss only.
+            Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
+            List<Operand<TFloat32>> towerLogits = new ArrayList<>();
+            Operand<TFloat32> loss = null;
+            for (int tower = 0; tower < config.towers(); tower++) {
+                String prefix = KeywordCnn.towerPrefix(tower);
+                Map<String, float[]> initial = new LinkedHashMap<>();
+                KeywordCnn.initialValues(labels.size(), config.seed() + 1000L * tower)
+                        .forEach((name, value) -> initial.put(prefix + name, value));
+                Map<String, Variable<TFloat32>> towerVars = KeywordCnn.variables(tf, labels.size(), initial, tower);
+                towerVars.forEach((name, variable) -> vars.put(prefix + name, variable));
+                Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, towerVars);
+                towerLogits.add(logits);
+                Operand<TFloat32> towerLoss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(),
+                        tf.constant(0));
+                loss = loss == null ? towerLoss : tf.math.add(loss, towerLoss);
+            }
+            Operand<TFloat32> probabilities = KeywordCnn.probabilities(tf, towerLogits, null);
             Placeholder<TFloat32> learningRate = tf.withName("learning_rate").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.scalar()));
             Op minimize = adam(tf, loss, vars, learningRate);
-            // One thread per op and one op at a time: TensorFlow's multi-threaded reductions sum in varying order,
-            // and a fixed seed must give the same model every run.
+            // One thread per op, and one op at a time per tower: TensorFlow's multi-threaded reductions sum in varying
+            // order, and a fixed seed must give the same model every run. Towers share no variable, so they may run
+            // side by side.
             org.tensorflow.proto.ConfigProto single = org.tensorflow.proto.ConfigProto.newBuilder()
-                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(1).build();
+                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(config.towers()).build();
             // The next batch is made on a second thread while TensorFlow trains on this one. Every random draw is
             // made there, in the order it was made before, so a seed still gives the same model.
             Supplier<Batch> makeBatch = () -> {
@@ -198,6 +228,9 @@ public final class Trainer {
                 + "gain +-6 dB, VTLP 0.88-1.12, time stretch 0.8-1.25, band limit 3.4-7 kHz (1 in 6), SpecAugment");
         summary.put("patience", config.patience());
         summary.put("seed", config.seed());
+        if (config.towers() > 1) {
+            summary.put(KeywordCnn.TOWERS_KEY, config.towers());
+        }
         KeywordCnn.Front.CURRENT.describe(summary);
         ModelContract contract = ModelContract.logMel(config.name(), config.version(), labels, spec,
                 windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,
@@ -423,12 +456,15 @@ public final class Trainer {
         ModelContract contract = ModelContract.read(trained);
         Map<String, float[]> weights = new LinkedHashMap<>();
         try (SavedModelBundle bundle = SavedModelBundle.load(trained.toString(), SavedModelBundle.DEFAULT_TAG)) {
-            for (KeywordCnn.Param p : KeywordCnn.params(contract.labels().size())) {
-                try (Result r = bundle.session().runner().fetch(p.name()).run()) {
-                    TFloat32 t = (TFloat32) r.get(0);
-                    float[] v = new float[(int) t.size()];
-                    t.copyTo(DataBuffers.of(v, false, false));
-                    weights.put(p.name(), v);
+            for (int tower = 0; tower < KeywordCnn.towersOf(contract.training()); tower++) {
+                for (KeywordCnn.Param p : KeywordCnn.params(contract.labels().size())) {
+                    String name = KeywordCnn.towerPrefix(tower) + p.name();
+                    try (Result r = bundle.session().runner().fetch(name).run()) {
+                        TFloat32 t = (TFloat32) r.get(0);
+                        float[] v = new float[(int) t.size()];
+                        t.copyTo(DataBuffers.of(v, false, false));
+                        weights.put(name, v);
+                    }
                 }
             }
         }
@@ -451,9 +487,12 @@ public final class Trainer {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> mel = tf.withName(contract.inputName()).placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, contract.windowFrames(), contract.features().featuresPerFrame())));
-            Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, contract.labels().size(), weights);
-            Operand<TFloat32> probabilities = tf.withName(contract.outputName())
-                    .nn.softmax(KeywordCnn.logits(tf, mel, vars, KeywordCnn.Front.of(contract.training())));
+            List<Operand<TFloat32>> towerLogits = new ArrayList<>();
+            for (int tower = 0; tower < KeywordCnn.towersOf(contract.training()); tower++) {
+                Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, contract.labels().size(), weights, tower);
+                towerLogits.add(KeywordCnn.logits(tf, mel, vars, KeywordCnn.Front.of(contract.training())));
+            }
+            Operand<TFloat32> probabilities = KeywordCnn.probabilities(tf, towerLogits, contract.outputName());
             try (Session session = new Session(graph)) {
                 session.initialize();
                 Signature signature = Signature.builder().key(contract.signature())

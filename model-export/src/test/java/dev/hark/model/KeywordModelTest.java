@@ -1,6 +1,8 @@
 package dev.hark.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +85,39 @@ class KeywordModelTest {
             weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
         }
         org.junit.jupiter.api.Assertions.assertArrayEquals(weights[0], weights[1]);
+    }
+
+    @Test
+    void aSecondTowerLeavesTheFirstAsItWouldTrainAloneAndRepeats() throws IOException {
+        Trainer.Config one = new Trainer.Config("one", "0", 1, 32, 2e-3f, 1, 13, true);
+        Trainer.Config two = new Trainer.Config("two", "0", 1, 32, 2e-3f, 1, 13, true, 2);
+        Path alone = dir.resolve("alone");
+        new Trainer(Trainer.SPEECH_COMMANDS_LABELS, one).train(dataset, alone, line -> { });
+        byte[][] weights = new byte[2][];
+        for (int run = 0; run < 2; run++) {
+            Path out = dir.resolve("towers" + run);
+            new Trainer(Trainer.SPEECH_COMMANDS_LABELS, two).train(dataset, out, line -> { });
+            weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(weights[0], weights[1], "two towers, same seed, same model");
+        Path towers = dir.resolve("towers0");
+        assertEquals(2, KeywordCnn.towersOf(ModelContract.read(towers).training()));
+        // Each tower learns from its own loss on the same batches: the first is the one-tower model, exactly.
+        assertArrayEquals(variable(alone, "conv0_kernel"), variable(towers, "conv0_kernel"));
+        assertArrayEquals(variable(alone, "dense_kernel"), variable(towers, "dense_kernel"));
+        assertFalse(java.util.Arrays.equals(variable(towers, "dense_kernel"),
+                variable(towers, KeywordCnn.towerPrefix(1) + "dense_kernel")), "the second tower starts elsewhere");
+    }
+
+    private static float[] variable(Path model, String name) {
+        try (org.tensorflow.SavedModelBundle bundle = org.tensorflow.SavedModelBundle.load(model.toString(),
+                org.tensorflow.SavedModelBundle.DEFAULT_TAG);
+             org.tensorflow.Result r = bundle.session().runner().fetch(name).run()) {
+            org.tensorflow.types.TFloat32 t = (org.tensorflow.types.TFloat32) r.get(0);
+            float[] v = new float[(int) t.size()];
+            t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(v, false, false));
+            return v;
+        }
     }
 
     @Test
