@@ -14,6 +14,8 @@ import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -52,9 +54,11 @@ class HotSwapITCase {
             TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", TestAudio.chunks("before", sample.audio().samples(), 16000, 1600, 0));
             reader.untilCount("swap-predictions", 10, WAIT);
             ModelVersions.add(root, "2");
-            Thread.sleep(1500); // a few polls
-            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", TestAudio.chunks("after", sample.audio().samples(), 16000, 1600, 20_000));
-            seen = reader.untilCount("swap-predictions", 20, WAIT).values("swap-predictions", Prediction.getDecoder());
+            long next = untilServed(reader, root, "2", Arrays.copyOf(sample.audio().samples(), 2 * 16000), 20_000);
+            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", TestAudio.chunks("after", sample.audio().samples(), 16000, 1600, next));
+            reader.until(r -> ofStream(r, "after").size() >= 10, WAIT);
+            seen = new ArrayList<>(ofStream(reader, "before"));
+            seen.addAll(ofStream(reader, "after"));
         } finally {
             job.cancel().get();
         }
@@ -66,6 +70,32 @@ class HotSwapITCase {
         for (int i = 0; i < 10; i++) {
             assertEquals(seen.get(i).getTop().get(0).getLabel(), seen.get(10 + i).getTop().get(0).getLabel());
         }
+    }
+
+    /**
+     * Sends short probe streams, one after another, until one is answered by {@code version}; returns an event time
+     * after the last probe. The job polls every 200 ms, but loading a model can take seconds on a busy machine.
+     */
+    private static long untilServed(TopicReader reader, Path root, String version, float[] probe, long from) {
+        long eventTime = from;
+        for (int i = 0; i < 60; i++) {
+            String id = "probe-" + i;
+            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", TestAudio.chunks(id, probe, 16000, 1600, eventTime));
+            eventTime += 5_000;
+            List<Prediction> answers = ofStream(reader.until(r -> !ofStream(r, id).isEmpty(), WAIT), id);
+            if (answers.isEmpty()) {
+                throw new AssertionError("no prediction for " + id + " within " + WAIT);
+            }
+            if (answers.stream().anyMatch(p -> p.getModelVersion().equals(version))) {
+                return eventTime;
+            }
+        }
+        throw new AssertionError("no prediction from model version " + version + " under " + root + " after 60 probes");
+    }
+
+    private static List<Prediction> ofStream(TopicReader reader, String streamId) {
+        return reader.values("swap-predictions", Prediction.getDecoder()).stream()
+                .filter(p -> p.getStreamId().equals(streamId)).toList();
     }
 
     @Test
