@@ -2,6 +2,7 @@ package dev.hark.cli;
 
 import dev.hark.data.KeywordDataset;
 import dev.hark.model.Trainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,6 +16,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "New model folder: SavedModel + hark-model.json.")
     Path out;
+
+    @Option(names = "--replace", description = "--out may hold a model (e.g. the bundled default): it is replaced"
+            + " once the new one is trained and exported; until then it stays as it was.")
+    boolean replace;
 
     @Option(names = "--epochs", defaultValue = "30", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -49,6 +54,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--towers must be 1 to " + Trainer.MAX_TOWERS + ", got " + towers
                     + " (2 averages two CNNs at twice the training and inference work)");
         }
+        boolean replacing = Trainer.holdsSavedModel(out);
+        if (replacing && !replace) {
+            throw new IllegalArgumentException("--out " + out + " already holds a SavedModel: choose a new folder, or add"
+                    + " --replace to replace that model once the new one is trained");
+        }
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
                 patience, seed, repeatable, towers);
@@ -57,7 +67,21 @@ final class TrainCommand implements Callable<Integer> {
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),
                 dataset.split(KeywordDataset.Split.TEST).size());
         long start = System.nanoTime();
-        Trainer.Outcome outcome = new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, out, System.out::println);
+        Trainer.Outcome outcome;
+        if (replacing) {
+            // Trained beside the old model (same file system), which is swapped out only once the new one is whole.
+            Path staging = Files.createTempDirectory(out.toAbsolutePath().getParent(), ".hark-train-");
+            try {
+                Path fresh = staging.resolve("model");
+                outcome = new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, fresh, System.out::println);
+                ModelFolders.delete(out);
+                Files.move(fresh, out);
+            } finally {
+                ModelFolders.delete(staging);
+            }
+        } else {
+            outcome = new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, out, System.out::println);
+        }
         System.out.printf("trained in %.1f s; test accuracy %.3f on %d held-out clips; model in %s%n",
                 (System.nanoTime() - start) / 1e9, outcome.test().accuracy(), outcome.test().total(), out);
         return 0;

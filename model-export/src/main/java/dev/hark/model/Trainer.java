@@ -95,6 +95,7 @@ public final class Trainer {
     }
 
     public Outcome train(KeywordDataset data, Path outDir, Consumer<String> log) throws IOException {
+        requireNoSavedModel(outDir); // before the training, not after it
         LogMelExtractor extractor = new LogMelExtractor(spec);
         SpectrogramWarp warp = new SpectrogramWarp(spec);
         int windowFrames = spec.frameCount(spec.sampleRate());
@@ -478,11 +479,20 @@ public final class Trainer {
         }
     }
 
-    /** Builds an inference-only graph (no optimizer state) with the given weights and saves it with its contract. */
-    static void export(Map<String, float[]> weights, ModelContract contract, Path outDir) throws IOException {
-        if (Files.exists(outDir.resolve("saved_model.pb"))) {
+    /** Whether {@code dir} holds a SavedModel, which a training or export must not overwrite. */
+    public static boolean holdsSavedModel(Path dir) {
+        return Files.exists(dir.resolve("saved_model.pb"));
+    }
+
+    private static void requireNoSavedModel(Path outDir) throws IOException {
+        if (holdsSavedModel(outDir)) {
             throw new IOException(outDir + " already holds a SavedModel; choose a new directory");
         }
+    }
+
+    /** Builds an inference-only graph (no optimizer state) with the given weights and saves it with its contract. */
+    static void export(Map<String, float[]> weights, ModelContract contract, Path outDir) throws IOException {
+        requireNoSavedModel(outDir);
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> mel = tf.withName(contract.inputName()).placeholder(TFloat32.class,

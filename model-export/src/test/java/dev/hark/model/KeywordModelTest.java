@@ -12,6 +12,7 @@ import dev.hark.data.KeywordDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,16 @@ class KeywordModelTest {
             }
             assertThrows(IllegalArgumentException.class, () -> classifier.classify(window, 2));
         }
+    }
+
+    @Test
+    void refusesAFolderThatHoldsAModelBeforeTrainingInIt() {
+        Trainer.Config config = new Trainer.Config("over", "0", 1, 32, 2e-3f, 1, 3, true);
+        List<String> log = new java.util.ArrayList<>();
+        IOException e = assertThrows(IOException.class,
+                () -> new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, model, log::add));
+        assertTrue(e.getMessage().contains("already holds a SavedModel"), e.getMessage());
+        assertEquals(List.of(), log, "refused before the first epoch");
     }
 
     @Test
