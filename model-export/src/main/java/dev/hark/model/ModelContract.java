@@ -64,7 +64,9 @@ public record ModelContract(
 
     public static final String FILE_NAME = "hark-model.json";
     public static final String FORMAT = "hark-model/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // Keys in a fixed order: the same training writes the same file, whatever order its summary map iterates in.
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     public ModelContract {
         if (!FORMAT.equals(format)) {

@@ -35,6 +35,21 @@ class ModelContractTest {
     }
 
     @Test
+    void writesTheTrainingSummaryInAFixedOrder(@TempDir Path dir) throws IOException {
+        java.util.LinkedHashMap<String, Object> summary = new java.util.LinkedHashMap<>();
+        for (String key : List.of("seed", "augmentation", "towers", "batch_size", "kept_cepstra", "epochs_run", "patience",
+                "learning_rate", "train_clips", "dynamic_range_db", "validation_clips", "test_clips")) {
+            summary.put(key, key.length());
+        }
+        ModelContract.logMel("k", "1", List.of("yes", "no"), FeatureSpec.DEFAULT, 97, "serving_default", "mel",
+                "probabilities", summary, Map.of()).write(dir);
+        String json = Files.readString(dir.resolve(ModelContract.FILE_NAME));
+        List<String> written = summary.keySet().stream().sorted(java.util.Comparator.comparingInt(
+                key -> json.indexOf("\"" + key + "\""))).toList();
+        assertEquals(summary.keySet().stream().sorted().toList(), written, json);
+    }
+
+    @Test
     void olderContractsGetTheDefaults(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve(ModelContract.FILE_NAME), "{\"format\":\"hark-model/1\",\"name\":\"n\",\"version\":\"1\","
                 + "\"labels\":[\"a\",\"b\",\"c\"],\"features\":{\"sampleRate\":16000,\"nFft\":512,\"winLength\":400,"
