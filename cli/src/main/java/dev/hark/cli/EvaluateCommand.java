@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hark.data.KeywordDataset;
 import dev.hark.model.Evaluation;
 import dev.hark.model.ModelContract;
+import dev.hark.model.Precision;
 import dev.hark.model.PredictionsCsv;
 import dev.hark.model.Trainer;
 import java.nio.file.Path;
@@ -38,6 +39,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Also write one CSV row per clip: source, voice, actual, predicted, confidence and every label's score.")
     Path predictions;
 
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "auto|float32|bfloat16",
+            description = "What the model's convolutions run in, as in the job's hark.inference.precision (default:"
+                    + " ${DEFAULT-VALUE}: bfloat16 where the CPU has bfloat16 dot products, else float32).")
+    String precision;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for padding and silence clips (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -45,6 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         requireWritable("--json", json);
         requireWritable("--predictions", predictions);
+        Precision runIn = Precision.of(precision).resolve();
         ModelContract contract = ModelContract.read(model);
         KeywordDataset dataset = KeywordDataset.load(data, contract.labels(), contract.features().sampleRate(), seed,
                 KeywordDataset.Use.EVALUATION);
@@ -62,13 +69,14 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Evaluation evaluation;
         if (predictions == null) {
-            evaluation = Trainer.evaluate(model, clips, dataset::voiceOf);
+            evaluation = Trainer.evaluate(model, clips, dataset::voiceOf, (clip, scores) -> { }, runIn);
         } else {
             try (PredictionsCsv rows = new PredictionsCsv(predictions, contract.labels(), dataset::voiceOf)) {
-                evaluation = Trainer.evaluate(model, clips, dataset::voiceOf, rows::add);
+                evaluation = Trainer.evaluate(model, clips, dataset::voiceOf, rows::add, runIn);
             }
         }
-        System.out.printf("%s v%s on %s (%s split)%n%n", contract.name(), contract.version(), data, split);
+        System.out.printf("%s v%s on %s (%s split, %s)%n%n", contract.name(), contract.version(), data, split,
+                runIn.key());
         System.out.print(evaluation.toText());
         if (json != null) {
             Map<String, Object> out = new java.util.LinkedHashMap<>(evaluation.toJson());

@@ -1,9 +1,12 @@
 package dev.hark.cli;
 
 import dev.hark.data.KeywordDataset;
+import dev.hark.model.KeywordCnn;
+import dev.hark.model.Precision;
 import dev.hark.model.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +45,17 @@ final class TrainCommand implements Callable<Integer> {
                     + " window; default: ${DEFAULT-VALUE}, at most " + Trainer.MAX_TOWERS + ").")
     int towers;
 
+    @Option(names = "--channels", split = ",", paramLabel = "C1,C2,C3,C4",
+            description = "Channels of each tower's four conv layers (default: 16,32,64,64). Narrower towers train and"
+                    + " serve faster: the work per window grows with each layer's input times output channels.")
+    List<Integer> channels = KeywordCnn.DEFAULT_CHANNELS;
+
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "auto|float32|bfloat16",
+            description = "What the convolutions and their gradients run in; weights, optimizer and loss stay float32"
+                    + " (default: ${DEFAULT-VALUE}: bfloat16 where the CPU has bfloat16 dot products, about 1.3 times as"
+                    + " fast there, else float32). The contract records it.")
+    String precision;
+
     @Option(names = "--name", defaultValue = "keywords", description = "Model name in the contract (default: ${DEFAULT-VALUE}).")
     String name;
 
@@ -54,6 +68,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--towers must be 1 to " + Trainer.MAX_TOWERS + ", got " + towers
                     + " (2 averages two CNNs at twice the training and inference work)");
         }
+        if (channels.size() != KeywordCnn.DEFAULT_CHANNELS.size() || channels.stream().anyMatch(c -> c < 1)) {
+            throw new IllegalArgumentException("--channels takes " + KeywordCnn.DEFAULT_CHANNELS.size()
+                    + " positive numbers, one per conv layer (e.g. 16,32,64,64), got " + channels);
+        }
         boolean replacing = Trainer.holdsSavedModel(out);
         if (replacing && !replace) {
             throw new IllegalArgumentException("--out " + out + " already holds a SavedModel: choose a new folder, or add"
@@ -61,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
-                patience, seed, repeatable, towers);
+                patience, seed, repeatable, towers, channels, Precision.of(precision));
         KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, seed);
         System.out.printf("loaded %d clips (%d train, %d validation, %d test)%n", dataset.examples().size(),
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.hark.data.DatasetSynthesizer;
+import dev.hark.model.KeywordCnn;
 import dev.hark.model.ModelContract;
+import dev.hark.model.Precision;
+import dev.hark.model.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bin/hark train} over a folder that already holds a model: refused up front, replaced when asked. */
+/**
+ * {@code bin/hark train} over a folder that already holds a model: refused up front, replaced when asked; and with
+ * narrower conv layers, which its contract names.
+ */
 class TrainCommandTest {
     @Test
     void replacesAModelOnlyWhenAskedAndOnlyOnceTheNewOneIsTrained(@TempDir Path dir) throws IOException {
@@ -30,8 +36,17 @@ class TrainCommandTest {
         HarkCommand.refused("does not exist", "train", "--data", "/no/such/data", "--out", model.toString(), "--replace");
         assertEquals("1", ModelContract.read(model).version());
 
-        assertEquals(0, HarkCommand.run(concat(train, "--model-version", "2", "--replace")).exit());
+        HarkCommand.refused("--channels takes 4 positive numbers, one per conv layer",
+                concat(train, "--replace", "--channels", "16,32,64"));
+        assertEquals("1", ModelContract.read(model).version());
+
+        assertEquals(0, HarkCommand.run(concat(train, "--model-version", "2", "--replace", "--channels", "16,16,32,32"))
+                .exit());
         assertEquals("2", ModelContract.read(model).version());
+        assertEquals(List.of(16, 16, 32, 32), KeywordCnn.channelsOf(ModelContract.read(model).training()),
+                "the new model's contract names the channels it was trained with");
+        assertEquals(Precision.AUTO.resolve().key(), ModelContract.read(model).training().get(Trainer.PRECISION_KEY),
+                "and the precision, auto resolved on this machine");
         try (Stream<Path> left = Files.list(dir)) {
             assertEquals(List.of("data", "model"), left.map(p -> p.getFileName().toString()).sorted().toList(),
                     "nothing left of the staging folder");

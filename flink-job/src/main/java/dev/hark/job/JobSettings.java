@@ -77,7 +77,8 @@ public record JobSettings(
                 new InferenceSettings(location, contract, topK == 0 ? contract.labels().size() : topK,
                         config.get(HarkOptions.INTRA_OP_THREADS), positive(config, HarkOptions.BATCH_SIZE),
                         config.get(HarkOptions.BATCH_MAX_DELAY).toMillis(),
-                        config.get(HarkOptions.MODEL_POLL_INTERVAL).toMillis()),
+                        config.get(HarkOptions.MODEL_POLL_INTERVAL).toMillis(),
+                        config.get(HarkOptions.INFERENCE_PRECISION)),
                 DetectionSettings.of(contract, config.get(HarkOptions.DETECTION_QUIET).toMillis()));
     }
 

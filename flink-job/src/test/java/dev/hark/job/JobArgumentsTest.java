@@ -60,6 +60,20 @@ class JobArgumentsTest {
     }
 
     @Test
+    void inferencePrecisionIsAutoUnlessSetAndReachesTheInferenceSettings() throws Exception {
+        String bundled = dev.hark.model.ModelVersions.BUNDLED.toString();
+        java.util.Map<String, String> env = java.util.Map.of("HARK_MODEL", bundled);
+        assertEquals(dev.hark.model.Precision.AUTO,
+                JobSettings.from(new Configuration(), env).inference().precision());
+        Configuration exact = Configuration.fromMap(java.util.Map.of("hark.inference.precision", "float32"));
+        assertEquals(dev.hark.model.Precision.FLOAT32, JobSettings.from(exact, env).inference().precision());
+        Configuration wrong = Configuration.fromMap(java.util.Map.of("hark.inference.precision", "fp16"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobSettings.from(wrong, env));
+        assertTrue(e.getMessage().contains("hark.inference.precision") && e.getMessage().contains("fp16"),
+                e.getMessage());
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefault() {
         String usage = JobArguments.usage();
         for (String key : HarkOptions.keys()) {

@@ -28,6 +28,7 @@ public final class AudioClassifier implements AutoCloseable {
     private final Path modelDir;
     private final int intraOpThreads;
     private final int interOpThreads;
+    private final Precision precision;
     private final BundleLoader loader;
     private ModelContract contract;
     private SavedModelBundle bundle;
@@ -38,7 +39,12 @@ public final class AudioClassifier implements AutoCloseable {
      * @param interOpThreads TensorFlow threads across ops (0 = TensorFlow's default, {@link #CALLER_THREAD} = none)
      */
     public AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads) {
-        this(modelDir, intraOpThreads, interOpThreads, (dir, config) -> SavedModelBundle.loader(dir.toString())
+        this(modelDir, intraOpThreads, interOpThreads, Precision.FLOAT32);
+    }
+
+    /** As above, running the model's CPU ops in {@code precision}. */
+    public AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads, Precision precision) {
+        this(modelDir, intraOpThreads, interOpThreads, precision, (dir, config) -> SavedModelBundle.loader(dir.toString())
                 .withTags(SavedModelBundle.DEFAULT_TAG).withConfigProto(config).load());
     }
 
@@ -48,7 +54,12 @@ public final class AudioClassifier implements AutoCloseable {
     }
 
     AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads, BundleLoader loader) {
+        this(modelDir, intraOpThreads, interOpThreads, Precision.FLOAT32, loader);
+    }
+
+    AudioClassifier(Path modelDir, int intraOpThreads, int interOpThreads, Precision precision, BundleLoader loader) {
         this.modelDir = modelDir;
+        this.precision = precision.resolve();
         this.intraOpThreads = intraOpThreads;
         this.interOpThreads = interOpThreads;
         this.loader = loader;
@@ -63,7 +74,7 @@ public final class AudioClassifier implements AutoCloseable {
         if (!Files.isRegularFile(modelDir.resolve("saved_model.pb"))) {
             throw new IOException("no saved_model.pb in " + modelDir);
         }
-        ConfigProto config = TensorFlowDevices.sessionConfig(intraOpThreads, interOpThreads);
+        ConfigProto config = TensorFlowDevices.sessionConfig(intraOpThreads, interOpThreads, precision);
         SavedModelBundle loaded = loader.load(modelDir, config);
         try {
             SessionFunction served = signature(loaded, read);
@@ -124,6 +135,11 @@ public final class AudioClassifier implements AutoCloseable {
     public ModelContract contract() {
         requireOpen();
         return contract;
+    }
+
+    /** The precision the model runs in on this machine ({@link Precision#AUTO} resolved). */
+    public Precision precision() {
+        return precision;
     }
 
     /** Floats in one window of input: frames x features for log-mel models, samples for waveform models. */

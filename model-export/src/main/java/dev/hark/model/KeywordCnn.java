@@ -31,30 +31,47 @@ public final class KeywordCnn {
         }
     }
 
-    private static final int[] CHANNELS = {16, 32, 64, 64};
+    /** Channels of the four conv layers unless a model's training summary names others. */
+    public static final List<Integer> DEFAULT_CHANNELS = List.of(16, 32, 64, 64);
+
+    /** Key of the training summary that names the conv layers' channels; absent for {@link #DEFAULT_CHANNELS}. */
+    public static final String CHANNELS_KEY = "channels";
+
+    private static final int LAYERS = DEFAULT_CHANNELS.size();
 
     private KeywordCnn() {
     }
 
-    /** The parameters of a model with {@code labels} outputs, in a fixed order. */
+    /** The parameters of a model with {@code labels} outputs and the default channels, in a fixed order. */
     public static List<Param> params(int labels) {
+        return params(labels, DEFAULT_CHANNELS);
+    }
+
+    /** The parameters of a model with {@code labels} outputs and these conv channels, in a fixed order. */
+    public static List<Param> params(int labels, List<Integer> channels) {
+        requireLayers(channels);
         int in = 1;
         java.util.ArrayList<Param> params = new java.util.ArrayList<>();
-        for (int i = 0; i < CHANNELS.length; i++) {
-            params.add(new Param("conv" + i + "_kernel", new long[] {3, 3, in, CHANNELS[i]}));
-            params.add(new Param("conv" + i + "_bias", new long[] {CHANNELS[i]}));
-            in = CHANNELS[i];
+        for (int i = 0; i < channels.size(); i++) {
+            params.add(new Param("conv" + i + "_kernel", new long[] {3, 3, in, channels.get(i)}));
+            params.add(new Param("conv" + i + "_bias", new long[] {channels.get(i)}));
+            in = channels.get(i);
         }
         params.add(new Param("dense_kernel", new long[] {in, labels}));
         params.add(new Param("dense_bias", new long[] {labels}));
         return List.copyOf(params);
     }
 
-    /** He-normal kernels and zero biases, deterministic for a seed. */
+    /** He-normal kernels and zero biases, deterministic for a seed, with the default channels. */
     public static Map<String, float[]> initialValues(int labels, long seed) {
+        return initialValues(labels, DEFAULT_CHANNELS, seed);
+    }
+
+    /** He-normal kernels and zero biases, deterministic for a seed. */
+    public static Map<String, float[]> initialValues(int labels, List<Integer> channels, long seed) {
         Random random = new Random(seed);
         Map<String, float[]> values = new LinkedHashMap<>();
-        for (Param p : params(labels)) {
+        for (Param p : params(labels, channels)) {
             float[] v = new float[p.size()];
             if (p.name().endsWith("_kernel")) {
                 double std = Math.sqrt(2.0 / p.fanIn());
@@ -77,13 +94,23 @@ public final class KeywordCnn {
      * by the plain parameter name, as {@link #logits} looks them up.
      */
     public static Map<String, Variable<TFloat32>> variables(Ops tf, int labels, Map<String, float[]> values, int tower) {
+        return variables(tf, labels, DEFAULT_CHANNELS, values, tower);
+    }
+
+    /** As above, for a model with these conv channels. */
+    public static Map<String, Variable<TFloat32>> variables(Ops tf, int labels, List<Integer> channels,
+                                                            Map<String, float[]> values, int tower) {
         Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
         Ops init = tf.withInitScope();
         String prefix = towerPrefix(tower);
-        for (Param p : params(labels)) {
+        for (Param p : params(labels, channels)) {
             float[] v = values.get(prefix + p.name());
             if (v == null) {
                 throw new IllegalArgumentException("no weights for " + prefix + p.name());
+            }
+            if (v.length != p.size()) {
+                throw new IllegalArgumentException(prefix + p.name() + " has " + v.length + " weights where channels "
+                        + channels + " need " + p.size() + " (shape " + Arrays.toString(p.shape()) + ")");
             }
             Operand<TFloat32> initial = init.constant(Shape.of(p.shape()), DataBuffers.of(v, true, false));
             vars.put(p.name(), init.withName(prefix + p.name()).variable(initial));
@@ -102,6 +129,23 @@ public final class KeywordCnn {
     /** How many towers a model with this training summary has. */
     public static int towersOf(Map<String, Object> training) {
         return training != null && training.get(TOWERS_KEY) instanceof Number n ? n.intValue() : 1;
+    }
+
+    /** The conv channels a model with this training summary has: {@link #DEFAULT_CHANNELS} where it names none. */
+    public static List<Integer> channelsOf(Map<String, Object> training) {
+        if (training == null || !(training.get(CHANNELS_KEY) instanceof List<?> list)) {
+            return DEFAULT_CHANNELS;
+        }
+        List<Integer> channels = list.stream().map(v -> ((Number) v).intValue()).toList();
+        requireLayers(channels);
+        return channels;
+    }
+
+    private static void requireLayers(List<Integer> channels) {
+        if (channels.size() != LAYERS || channels.stream().anyMatch(c -> c < 1)) {
+            throw new IllegalArgumentException("the CNN has " + LAYERS + " conv layers, each with at least one channel;"
+                    + " got channels " + channels);
+        }
     }
 
     /**
@@ -174,10 +218,10 @@ public final class KeywordCnn {
         }
         x = tf.expandDims(x, tf.constant(-1));
         List<Long> ones = List.of(1L, 1L, 1L, 1L);
-        for (int i = 0; i < CHANNELS.length; i++) {
+        for (int i = 0; i < LAYERS; i++) {
             x = tf.nn.conv2d(x, vars.get("conv" + i + "_kernel"), ones, "SAME");
             x = tf.nn.relu(tf.nn.biasAdd(x, vars.get("conv" + i + "_bias")));
-            if (i < CHANNELS.length - 1) {
+            if (i < LAYERS - 1) {
                 x = maxPool2x2(tf, x);
             }
         }

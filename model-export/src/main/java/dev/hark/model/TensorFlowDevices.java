@@ -47,10 +47,15 @@ public final class TensorFlowDevices {
      * at once, so the inference subtasks of a TaskManager (and other processes) can share a GPU.
      */
     public static ConfigProto sessionConfig(int intraOpThreads, int interOpThreads) {
-        return ConfigProto.newBuilder()
+        return sessionConfig(intraOpThreads, interOpThreads, Precision.FLOAT32);
+    }
+
+    /** As above, with the CPU ops in the given {@link Precision}. */
+    public static ConfigProto sessionConfig(int intraOpThreads, int interOpThreads, Precision precision) {
+        return precision.applyTo(ConfigProto.newBuilder()
                 .setIntraOpParallelismThreads(intraOpThreads)
                 .setInterOpParallelismThreads(interOpThreads)
-                .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
+                .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true)))
                 .build();
     }
 

@@ -43,6 +43,9 @@ public final class Trainer {
     public static final String INPUT_NAME = "mel";
     public static final String OUTPUT_NAME = "probabilities";
 
+    /** Key of the training summary that names the precision a model was trained in ({@link Precision#key()}). */
+    public static final String PRECISION_KEY = "precision";
+
     /** Most towers a model may average: each adds one CNN's training and inference. */
     public static final int MAX_TOWERS = 4;
 
@@ -52,7 +55,7 @@ public final class Trainer {
      * work per window.
      */
     public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
-                         boolean repeatable, int towers) {
+                         boolean repeatable, int towers, List<Integer> channels, Precision precision) {
         public Config {
             if (epochs < 1 || batchSize < 1 || learningRate <= 0 || patience < 1) {
                 throw new IllegalArgumentException("epochs, batchSize, patience and learningRate must be positive");
@@ -60,6 +63,23 @@ public final class Trainer {
             if (towers < 1 || towers > MAX_TOWERS) {
                 throw new IllegalArgumentException("towers must be in [1, " + MAX_TOWERS + "], got " + towers);
             }
+            channels = List.copyOf(channels);
+            KeywordCnn.params(1, channels);
+            precision = java.util.Objects.requireNonNull(precision, "precision");
+        }
+
+        /** Towers with the default channels, in float32. */
+        public Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
+                      boolean repeatable, int towers) {
+            this(name, version, epochs, batchSize, learningRate, patience, seed, repeatable, towers,
+                    KeywordCnn.DEFAULT_CHANNELS, Precision.FLOAT32);
+        }
+
+        /** Towers with these channels, in float32. */
+        public Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
+                      boolean repeatable, int towers, List<Integer> channels) {
+            this(name, version, epochs, batchSize, learningRate, patience, seed, repeatable, towers, channels,
+                    Precision.FLOAT32);
         }
 
         /** One tower. */
@@ -98,6 +118,7 @@ public final class Trainer {
         requireNoSavedModel(outDir); // before the training, not after it
         LogMelExtractor extractor = new LogMelExtractor(spec);
         SpectrogramWarp warp = new SpectrogramWarp(spec);
+        Precision precision = config.precision().resolve();
         int windowFrames = spec.frameCount(spec.sampleRate());
         int windowSize = windowFrames * spec.featuresPerFrame();
         List<Example> train = data.split(Split.TRAIN);
@@ -131,9 +152,10 @@ public final class Trainer {
             for (int tower = 0; tower < config.towers(); tower++) {
                 String prefix = KeywordCnn.towerPrefix(tower);
                 Map<String, float[]> initial = new LinkedHashMap<>();
-                KeywordCnn.initialValues(labels.size(), config.seed() + 1000L * tower)
+                KeywordCnn.initialValues(labels.size(), config.channels(), config.seed() + 1000L * tower)
                         .forEach((name, value) -> initial.put(prefix + name, value));
-                Map<String, Variable<TFloat32>> towerVars = KeywordCnn.variables(tf, labels.size(), initial, tower);
+                Map<String, Variable<TFloat32>> towerVars = KeywordCnn.variables(tf, labels.size(), config.channels(),
+                        initial, tower);
                 towerVars.forEach((name, variable) -> vars.put(prefix + name, variable));
                 Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, towerVars);
                 towerLogits.add(logits);
@@ -148,8 +170,12 @@ public final class Trainer {
             // One thread per op, and one op at a time per tower: TensorFlow's multi-threaded reductions sum in varying
             // order, and a fixed seed must give the same model every run. Towers share no variable, so they may run
             // side by side.
-            org.tensorflow.proto.ConfigProto single = org.tensorflow.proto.ConfigProto.newBuilder()
-                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(config.towers()).build();
+            // In bfloat16, the convolutions and their gradients (the bulk of a step) run at oneDNN's bfloat16 speed;
+            // the variables, Adam's moments and the loss stay float32.
+            org.tensorflow.proto.ConfigProto single = precision.applyTo(org.tensorflow.proto.ConfigProto.newBuilder()
+                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(config.towers())).build();
+            org.tensorflow.proto.ConfigProto shared = precision.applyTo(org.tensorflow.proto.ConfigProto.newBuilder())
+                    .build();
             // The next batch is made on a second thread while TensorFlow trains on this one. Every random draw is
             // made there, in the order it was made before, so a seed still gives the same model.
             Supplier<Batch> makeBatch = () -> {
@@ -168,7 +194,7 @@ public final class Trainer {
                 }
                 return new Batch(features, batchLabels);
             };
-            try (Session session = config.repeatable() ? new Session(graph, single) : new Session(graph);
+            try (Session session = new Session(graph, config.repeatable() ? single : shared);
                  Prefetcher<Batch> batches = new Prefetcher<>("hark-training-batches", 2, makeBatch)) {
                 session.initialize();
                 int stepsPerEpoch = Math.max(1, train.size() / config.batchSize());
@@ -232,12 +258,16 @@ public final class Trainer {
         if (config.towers() > 1) {
             summary.put(KeywordCnn.TOWERS_KEY, config.towers());
         }
+        if (!config.channels().equals(KeywordCnn.DEFAULT_CHANNELS)) {
+            summary.put(KeywordCnn.CHANNELS_KEY, config.channels());
+        }
+        summary.put(PRECISION_KEY, precision.key());
         KeywordCnn.Front.CURRENT.describe(summary);
         ModelContract contract = ModelContract.logMel(config.name(), config.version(), labels, spec,
                 windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,
                 Map.of("validation_accuracy", bestAccuracy));
         export(best, contract, outDir);
-        Evaluation test = evaluate(outDir, data.split(Split.TEST), data::voiceOf);
+        Evaluation test = evaluate(outDir, data.split(Split.TEST), data::voiceOf, (clip, scores) -> { }, precision);
         if (test.total() > 0) {
             contract = contract.withMetrics(Map.of("validation_accuracy", bestAccuracy, "test_accuracy", test.accuracy()));
             contract.write(outDir);
@@ -334,7 +364,15 @@ public final class Trainer {
     public static Evaluation evaluate(Path modelDir, List<Example> examples,
                                       java.util.function.Function<Example, String> voice,
                                       java.util.function.BiConsumer<Example, float[]> eachClip) throws IOException {
-        try (AudioClassifier classifier = new AudioClassifier(modelDir, 0, 0).open()) {
+        return evaluate(modelDir, examples, voice, eachClip, Precision.FLOAT32);
+    }
+
+    /** As above, with the model run in {@code precision}, as the job would run it. */
+    public static Evaluation evaluate(Path modelDir, List<Example> examples,
+                                      java.util.function.Function<Example, String> voice,
+                                      java.util.function.BiConsumer<Example, float[]> eachClip, Precision precision)
+            throws IOException {
+        try (AudioClassifier classifier = new AudioClassifier(modelDir, 0, 0, precision).open()) {
             ModelContract contract = classifier.contract();
             LogMelExtractor extractor = new LogMelExtractor(contract.features());
             Evaluation evaluation = new Evaluation(contract.labels());
@@ -458,7 +496,8 @@ public final class Trainer {
         Map<String, float[]> weights = new LinkedHashMap<>();
         try (SavedModelBundle bundle = SavedModelBundle.load(trained.toString(), SavedModelBundle.DEFAULT_TAG)) {
             for (int tower = 0; tower < KeywordCnn.towersOf(contract.training()); tower++) {
-                for (KeywordCnn.Param p : KeywordCnn.params(contract.labels().size())) {
+                for (KeywordCnn.Param p : KeywordCnn.params(contract.labels().size(),
+                        KeywordCnn.channelsOf(contract.training()))) {
                     String name = KeywordCnn.towerPrefix(tower) + p.name();
                     try (Result r = bundle.session().runner().fetch(name).run()) {
                         TFloat32 t = (TFloat32) r.get(0);
@@ -499,7 +538,8 @@ public final class Trainer {
                     Placeholder.shape(Shape.of(-1, contract.windowFrames(), contract.features().featuresPerFrame())));
             List<Operand<TFloat32>> towerLogits = new ArrayList<>();
             for (int tower = 0; tower < KeywordCnn.towersOf(contract.training()); tower++) {
-                Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, contract.labels().size(), weights, tower);
+                Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, contract.labels().size(),
+                        KeywordCnn.channelsOf(contract.training()), weights, tower);
                 towerLogits.add(KeywordCnn.logits(tf, mel, vars, KeywordCnn.Front.of(contract.training())));
             }
             Operand<TFloat32> probabilities = KeywordCnn.probabilities(tf, towerLogits, contract.outputName());

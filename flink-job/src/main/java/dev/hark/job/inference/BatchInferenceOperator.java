@@ -144,12 +144,14 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
      * model nor a swapped-in one makes its first real windows wait for TensorFlow's first-call set-up.
      */
     private AudioClassifier openWarmedUp(Path dir) throws Exception {
-        AudioClassifier classifier = new AudioClassifier(dir, settings.intraOpThreads(), AudioClassifier.CALLER_THREAD).open();
+        AudioClassifier classifier = new AudioClassifier(dir, settings.intraOpThreads(), AudioClassifier.CALLER_THREAD,
+                settings.precision()).open();
         try {
             long[] nanos = classifier.warmUp(1, settings.batchSize());
             lastWarmUpMillis = (nanos[0] + nanos[1]) / 1_000_000;
-            LOG.info("model {} warmed up in {} ms (batch of 1: {} ms, of {}: {} ms)", dir, lastWarmUpMillis,
-                    nanos[0] / 1_000_000, settings.batchSize(), nanos[1] / 1_000_000);
+            LOG.info("model {} warmed up in {} ms (batch of 1: {} ms, of {}: {} ms), running in {}", dir,
+                    lastWarmUpMillis, nanos[0] / 1_000_000, settings.batchSize(), nanos[1] / 1_000_000,
+                    classifier.precision().key());
             return classifier;
         } catch (RuntimeException e) {
             classifier.close();

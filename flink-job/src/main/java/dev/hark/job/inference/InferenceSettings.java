@@ -1,6 +1,7 @@
 package dev.hark.job.inference;
 
 import dev.hark.model.ModelContract;
+import dev.hark.model.Precision;
 import java.io.Serializable;
 
 /**
@@ -13,10 +14,19 @@ import java.io.Serializable;
  * @param batchSize      most windows per TensorFlow call
  * @param maxDelayMillis longest a window waits for its batch to fill
  * @param pollMillis     how often a model root is looked at for a newer version (0: never)
+ * @param precision      what the model's CPU ops run in ({@link Precision#AUTO} is resolved on each TaskManager)
  */
 public record InferenceSettings(String modelLocation, ModelContract contract, int topK, int intraOpThreads,
-                                int batchSize, long maxDelayMillis, long pollMillis) implements Serializable {
+                                int batchSize, long maxDelayMillis, long pollMillis, Precision precision)
+        implements Serializable {
+    /** In float32. */
+    public InferenceSettings(String modelLocation, ModelContract contract, int topK, int intraOpThreads, int batchSize,
+                             long maxDelayMillis, long pollMillis) {
+        this(modelLocation, contract, topK, intraOpThreads, batchSize, maxDelayMillis, pollMillis, Precision.FLOAT32);
+    }
+
     public InferenceSettings {
+        java.util.Objects.requireNonNull(precision, "precision");
         if (topK < 1 || intraOpThreads < 0 || batchSize < 1 || maxDelayMillis < 0 || pollMillis < 0) {
             throw new IllegalArgumentException("inference settings out of range: top-k " + topK + ", intra-op threads "
                     + intraOpThreads + ", batch size " + batchSize + ", max delay " + maxDelayMillis + " ms, poll "
