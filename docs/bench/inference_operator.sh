@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The inference operator (BatchInferenceOperator in Flink's operator test harness) against a bare TensorFlow Java loop
 # over the same model and batch size, and against one window per call; alternately, ROUNDS times, one thread.
-# Usage: docs/bench/inference_operator.sh [ROUNDS] [SECONDS] [BATCH]
+# Usage: docs/bench/inference_operator.sh [ROUNDS] [SECONDS] [BATCH] [PRECISION,...]  (auto, float32, bfloat16;
+# several are measured in turn within each round)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"

@@ -6,8 +6,10 @@ import dev.hark.job.inference.BatchInferenceOperator;
 import dev.hark.job.inference.InferenceSettings;
 import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelContract;
+import dev.hark.model.Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -19,7 +21,8 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * emitted) against a bare loop of {@link AudioClassifier#classify} on batches of {@code B}, and against the same loop
  * one window per call. The three run in turn, {@code ROUNDS} times, each for {@code SECONDS}; it prints each round,
  * the medians and the ratios. Not a test: nothing is asserted. Usage (from the repository root):
- * {@code docs/bench/inference_operator.sh [ROUNDS] [SECONDS] [B]}.
+ * {@code docs/bench/inference_operator.sh [ROUNDS] [SECONDS] [B] [PRECISION,...]} (default {@code auto}; e.g.
+ * {@code float32,bfloat16} measures both in turn in every round).
  */
 public final class InferenceOperatorBench {
     private static final Path MODEL = Path.of("model-export", "models", "keywords");
@@ -28,33 +31,53 @@ public final class InferenceOperatorBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        // Several precisions (float32,bfloat16) are measured in turn within each round, so their ratio is side by side.
+        List<Precision> precisions = Arrays.stream((args.length > 3 ? args[3] : "auto").split(","))
+                .map(Precision::of).toList();
         ModelContract contract = ModelContract.read(MODEL);
         List<FeatureWindow> windows = windows(contract, 64);
         float[] input = new float[batch * contract.inputSize()];
         for (int b = 0; b < batch; b++) {
             System.arraycopy(windows.get(b).frames, 0, input, b * contract.inputSize(), contract.inputSize());
         }
-        List<Double> bare = new ArrayList<>();
-        List<Double> operator = new ArrayList<>();
-        List<Double> single = new ArrayList<>();
+        List<List<double[]>> results = new ArrayList<>();
         System.out.printf("windows/s, batch %d, one TensorFlow thread, %s s per measurement%n", batch, seconds);
-        System.out.printf("%6s %12s %12s %16s%n", "round", "bare loop", "operator", "1 window/call");
-        try (AudioClassifier classifier = new AudioClassifier(MODEL, 1, AudioClassifier.CALLER_THREAD).open()) {
-            classifier.warmUp(1, batch);
-            bareLoop(classifier, input, batch, 1); // JIT and TensorFlow's first calls
-            operatorLoop(contract, windows, batch, 1);
-            for (int r = 1; r <= rounds; r++) {
-                bare.add(bareLoop(classifier, input, batch, seconds));
-                operator.add(operatorLoop(contract, windows, batch, seconds));
-                single.add(bareLoop(classifier, input, 1, seconds));
-                System.out.printf("%6d %12.0f %12.0f %16.0f%n", r, bare.get(r - 1), operator.get(r - 1), single.get(r - 1));
+        System.out.printf("%6s %-9s %12s %12s %16s%n", "round", "precision", "bare loop", "operator", "1 window/call");
+        for (int r = 1; r <= rounds; r++) {
+            for (int p = 0; p < precisions.size(); p++) {
+                Precision precision = precisions.get(p);
+                double[] round = new double[3];
+                try (AudioClassifier classifier = new AudioClassifier(MODEL, 1, AudioClassifier.CALLER_THREAD,
+                        precision).open()) {
+                    classifier.warmUp(1, batch);
+                    bareLoop(classifier, input, batch, 1); // JIT and TensorFlow's first calls
+                    round[0] = bareLoop(classifier, input, batch, seconds);
+                    round[1] = operatorLoop(contract, windows, batch, seconds, precision);
+                    round[2] = bareLoop(classifier, input, 1, seconds);
+                }
+                if (results.size() <= p) {
+                    results.add(new ArrayList<>());
+                }
+                results.get(p).add(round);
+                System.out.printf("%6d %-9s %12.0f %12.0f %16.0f%n", r, precision.resolve().key(), round[0], round[1],
+                        round[2]);
             }
         }
-        double b = median(bare);
-        double o = median(operator);
-        double s = median(single);
-        System.out.printf("median %12.0f %12.0f %16.0f%n", b, o, s);
-        System.out.printf("operator / bare loop: %.2f; operator / one window per call: %.2fx%n", o / b, o / s);
+        double firstOperator = 0;
+        for (int p = 0; p < precisions.size(); p++) {
+            List<double[]> rows = results.get(p);
+            double b = median(rows.stream().map(x -> x[0]).toList());
+            double o = median(rows.stream().map(x -> x[1]).toList());
+            double s = median(rows.stream().map(x -> x[2]).toList());
+            String name = precisions.get(p).resolve().key();
+            System.out.printf("median %-9s %12.0f %12.0f %16.0f%n", name, b, o, s);
+            System.out.printf("%s: operator / bare loop: %.2f; operator / one window per call: %.2fx%n", name, o / b, o / s);
+            if (p == 0) {
+                firstOperator = o;
+            } else {
+                System.out.printf("operator, %s / %s: %.2f%n", name, precisions.get(0).resolve().key(), o / firstOperator);
+            }
+        }
     }
 
     /** Windows per second of {@code classify} on batches of {@code batch}. */
@@ -70,10 +93,10 @@ public final class InferenceOperatorBench {
     }
 
     /** Windows per second through the operator, a fresh one per measurement (it opens and warms up its own model). */
-    static double operatorLoop(ModelContract contract, List<FeatureWindow> windows, int batch, double seconds)
-            throws Exception {
+    static double operatorLoop(ModelContract contract, List<FeatureWindow> windows, int batch, double seconds,
+                               Precision precision) throws Exception {
         InferenceSettings settings = new InferenceSettings(MODEL.toString(), contract, contract.labels().size(), 1,
-                batch, 20, 0);
+                batch, 20, 0, precision);
         try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> harness =
                      new OneInputStreamOperatorTestHarness<>(new BatchInferenceOperator(settings))) {
             harness.open();
