@@ -55,7 +55,8 @@ class HarkJobITCase {
     static void assertOfflineParity(List<DemoStreams.Loaded> streams, List<Prediction> predictions, ModelContract contract)
             throws Exception {
         double worst = 0;
-        try (dev.hark.model.AudioClassifier offline = new dev.hark.model.AudioClassifier(MODEL, 1, 1).open()) {
+        try (dev.hark.model.AudioClassifier offline = new dev.hark.model.AudioClassifier(MODEL, 1, 1,
+                HarkOptions.INFERENCE_PRECISION.defaultValue()).open()) {
             for (DemoStreams.Loaded s : streams) {
                 float[] frames = new FeatureStream(contract.features()).extractAll(s.audio().samples(), s.audio().sampleRate());
                 int width = contract.features().featuresPerFrame();

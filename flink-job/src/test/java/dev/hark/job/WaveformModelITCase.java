@@ -81,7 +81,8 @@ class WaveformModelITCase {
             System.arraycopy(resampled, i * hopSamples, windows, i * windowSamples, windowSamples);
         }
         float[][] offline;
-        try (AudioClassifier classifier = new AudioClassifier(model, 1, 1).open()) {
+        try (AudioClassifier classifier = new AudioClassifier(model, 1, 1,
+                HarkOptions.INFERENCE_PRECISION.defaultValue()).open()) {
             offline = classifier.classify(windows, expected);
         }
         double worst = 0;
