@@ -1,6 +1,5 @@
 package dev.hark.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Signature;
@@ -40,17 +38,8 @@ class ChannelsTest {
         assertEquals(ModelContract.read(model), ModelContract.read(again));
         try (AudioClassifier first = new AudioClassifier(model, 1, 1).open();
              AudioClassifier second = new AudioClassifier(again, 1, 1).open()) {
-            int batch = 3;
-            float[] windows = new float[batch * first.windowSize()];
-            Random random = new Random(9);
-            for (int i = 0; i < windows.length; i++) {
-                windows[i] = (float) random.nextGaussian() * 3 - 8;
-            }
-            float[][] p = first.classify(windows, batch);
-            float[][] q = second.classify(windows, batch);
-            for (int w = 0; w < batch; w++) {
-                assertEquals(1.0, sum(p[w]), 1e-4);
-                assertArrayEquals(p[w], q[w], 1e-6f, "window " + w);
+            for (float[] scores : RandomWindows.assertSameScores(first, second, 3, 9, 1e-6f)) {
+                assertEquals(1.0, sum(scores), 1e-4);
             }
         }
     }

@@ -1,13 +1,11 @@
 package dev.hark.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -42,17 +40,7 @@ class ReexportTest {
         }
         try (AudioClassifier before = new AudioClassifier(BUNDLED, 1, 1).open();
              AudioClassifier after = new AudioClassifier(out, 1, AudioClassifier.CALLER_THREAD).open()) {
-            int batch = 5;
-            float[] windows = new float[batch * before.windowSize()];
-            Random random = new Random(3);
-            for (int i = 0; i < windows.length; i++) {
-                windows[i] = (float) random.nextGaussian() * 3 - 8;
-            }
-            float[][] expected = before.classify(windows, batch);
-            float[][] actual = after.classify(windows, batch);
-            for (int b = 0; b < batch; b++) {
-                assertArrayEquals(expected[b], actual[b], 1e-5f, "window " + b);
-            }
+            RandomWindows.assertSameScores(before, after, 5, 3, 1e-5f);
         }
     }
 }

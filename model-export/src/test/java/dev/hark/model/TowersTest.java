@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Signature;
@@ -44,11 +43,7 @@ class TowersTest {
         try (AudioClassifier ca = new AudioClassifier(a, 1, 1).open();
              AudioClassifier cb = new AudioClassifier(b, 1, 1).open();
              AudioClassifier cab = new AudioClassifier(ab, 1, 1).open()) {
-            windows = new float[batch * ca.windowSize()];
-            Random random = new Random(5);
-            for (int i = 0; i < windows.length; i++) {
-                windows[i] = (float) random.nextGaussian() * 3 - 8;
-            }
+            windows = RandomWindows.of(batch, ca.windowSize(), 5);
             pa = ca.classify(windows, batch);
             pb = cb.classify(windows, batch);
             pab = cab.classify(windows, batch);
