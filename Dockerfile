@@ -2,7 +2,7 @@
 #
 # hark's images, from one build:
 #   docker build -t hark .                       the job on Flink (CPU), for application or session mode (default)
-#   docker build -t hark-gpu --target job-gpu .  the same on CUDA 12 / cuDNN 9, with TensorFlow's CUDA build
+#   docker build -t hark-gpu --target job-gpu .  the same on CUDA 12.5 / cuDNN 9.3, with TensorFlow's CUDA build
 #   docker build -t hark-cli --target cli .      bin/hark: produce, consume, announce-model, submit, ...
 #
 # The job images hold Flink with TensorFlow in lib/ (loaded once per TaskManager), the job jar in usrlib/
@@ -11,7 +11,11 @@
 
 ARG FLINK_IMAGE=flink:2.2.1-scala_2.12-java17
 ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-17
-ARG CUDA_IMAGE=nvidia/cuda:12.5.1-cudnn-runtime-ubuntu22.04
+# TensorFlow Java 1.1.0's GPU natives are TensorFlow 2.18, built with CUDA 12.5 and cuDNN 9.3: TensorFlow refuses a
+# cuDNN older than the one it was built with (the -cudnn images of CUDA 12.5 have 9.2.1). So the CUDA runtime image,
+# and cuDNN pinned from NVIDIA's repository, which that image has configured. DeploymentFilesTest checks the pair.
+ARG CUDA_IMAGE=nvidia/cuda:12.5.1-runtime-ubuntu22.04
+ARG CUDNN_VERSION=9.3.0.75-1
 ARG JRE_IMAGE=eclipse-temurin:17-jre-noble
 
 # ---- build: the job jar, TensorFlow's jars for lib/, and the command line's class path -------------------------
@@ -43,26 +47,32 @@ RUN --mount=type=cache,target=/root/.m2 \
 FROM ${FLINK_IMAGE} AS flink
 COPY --chown=flink:flink model-export/models/keywords/ /opt/hark/models/keywords/
 USER flink
-# Flink's own Java 17 options, then the Vector API for the front end and a JavaCPP cache the flink user can write;
-# /opt/flink/data for checkpoints and savepoints on a volume (a new volume takes this folder's owner).
-RUN mkdir -p /opt/flink/javacpp-cache /opt/flink/data/checkpoints /opt/flink/data/savepoints \
- && bin/config-parser-utils.sh conf bin lib \
-    "-Denv.java.opts.all=--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED --add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.cachedir=/opt/flink/javacpp-cache"
+# /opt/flink/data for checkpoints and savepoints on a volume (a new volume takes this folder's owner); a JavaCPP cache
+# the flink user can write.
+RUN mkdir -p /opt/flink/javacpp-cache /opt/flink/data/checkpoints /opt/flink/data/savepoints
+# What hark's JVMs need beyond Flink's own Java 17 options (env.java.opts.all in the image's config.yaml): the Vector
+# API for the front end and that JavaCPP cache. Every java started in the image reads JDK_JAVA_OPTIONS. Not through
+# bin/config-parser-utils.sh: Flink's scripts split its arguments at spaces, keeping only the first option.
+ENV JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.cachedir=/opt/flink/javacpp-cache"
 # The model the job serves unless hark.model.dir names another.
 ENV HARK_MODEL=/opt/hark/models/keywords
 EXPOSE 9249
 
-# ---- job-gpu: the same on CUDA 12 / cuDNN 9 (what TensorFlow 2.18 needs), with TensorFlow's CUDA build ----------
+# ---- job-gpu: the same on CUDA 12.5 / cuDNN 9.3 (what TensorFlow 2.18 was built with), with TensorFlow's CUDA build
 FROM ${CUDA_IMAGE} AS job-gpu
+ARG CUDNN_VERSION
 RUN set -ex; \
     apt-get update; \
-    apt-get install -y --no-install-recommends openjdk-17-jre-headless gettext-base libjemalloc-dev libsnappy1v5; \
+    apt-get install -y --no-install-recommends openjdk-17-jre-headless gettext-base libjemalloc-dev libsnappy1v5 \
+        "libcudnn9-cuda-12=${CUDNN_VERSION}"; \
+    apt-mark hold libcudnn9-cuda-12; \
     rm -rf /var/lib/apt/lists/*; \
     groupadd --system --gid=9999 flink; \
     useradd --system --home-dir /opt/flink --uid=9999 --gid=flink flink
 ENV FLINK_HOME=/opt/flink \
     JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 ENV PATH=$FLINK_HOME/bin:$JAVA_HOME/bin:$PATH
+ENV JDK_JAVA_OPTIONS="--add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.cachedir=/opt/flink/javacpp-cache"
 COPY --from=flink /docker-entrypoint.sh /docker-entrypoint.sh
 COPY --from=flink /opt/hark/ /opt/hark/
 COPY --from=flink --chown=flink:flink /opt/flink/ /opt/flink/

@@ -15,6 +15,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.hark.job.testing.TestAudio;
+import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1Secret;
 import java.io.IOException;
@@ -31,6 +32,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
+import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,11 +105,18 @@ class DeploymentFilesTest {
         }
     }
 
-    /** Each service's FLINK_PROPERTIES in docker-compose.yml, parsed as the Flink image's entrypoint does. */
+    /** docker-compose.yml's services by name. */
+    static Map<String, JsonNode> composeServices() throws IOException {
+        Map<String, JsonNode> services = new LinkedHashMap<>();
+        YAML.readTree(TestAudio.REPOSITORY.resolve("docker-compose.yml").toFile()).path("services").fields()
+                .forEachRemaining(service -> services.put(service.getKey(), service.getValue()));
+        return services;
+    }
+
+    /** Each service's FLINK_PROPERTIES in docker-compose.yml, as lines of "key: value". */
     static Map<String, Map<String, String>> composeFlinkProperties() throws IOException {
-        JsonNode compose = YAML.readTree(TestAudio.REPOSITORY.resolve("docker-compose.yml").toFile());
         Map<String, Map<String, String>> byService = new LinkedHashMap<>();
-        compose.path("services").fields().forEachRemaining(service -> {
+        composeServices().entrySet().forEach(service -> {
             String properties = service.getValue().path("environment").path("FLINK_PROPERTIES").asText("");
             if (!properties.isEmpty()) {
                 Map<String, String> keys = new LinkedHashMap<>();
@@ -171,13 +184,52 @@ class DeploymentFilesTest {
                 assertTrue(javaOptions.contains(option), deployment.path("metadata").path("name") + " lacks " + option);
             }
         }
-        // The images set them for compose and for whoever runs them (Flink's entrypoint keeps the file's value).
+        // The job images add hark's options to Flink's own (env.java.opts.all of the image's config.yaml) for every
+        // JVM they start, in compose and wherever else they run.
         String dockerfile = Files.readString(TestAudio.REPOSITORY.resolve("Dockerfile"));
-        Matcher imageOptions = Pattern.compile("-Denv\\.java\\.opts\\.all=([^\"]*)\"").matcher(dockerfile);
-        assertTrue(imageOptions.find(), "the Dockerfile sets env.java.opts.all");
-        for (String option : JOB_JAVA_OPTIONS) {
-            assertTrue(imageOptions.group(1).contains(option), "the images lack " + option);
+        Matcher imageOptions = Pattern.compile("ENV JDK_JAVA_OPTIONS=\"([^\"]*)\"").matcher(dockerfile);
+        int images = 0;
+        while (imageOptions.find()) {
+            images++;
+            for (String option : JOB_JAVA_OPTIONS.subList(0, 2)) {
+                assertTrue(imageOptions.group(1).contains(option), "a job image lacks " + option);
+            }
         }
+        assertEquals(2, images, "both job images (flink, and job-gpu, which copies it) set JDK_JAVA_OPTIONS");
+        // Flink's configuration script word-splits its arguments: an option with a space would keep its first word only.
+        Matcher configScript = Pattern.compile("config-parser-utils\\.sh([^\\n]*(\\\\\\n[^\\n]*)*)").matcher(dockerfile);
+        while (configScript.find()) {
+            Matcher quoted = Pattern.compile("\"(-D[^\"]*)\"").matcher(configScript.group(1));
+            while (quoted.find()) {
+                assertFalse(quoted.group(1).matches("(?s).*\\s.*"), "reaches Flink cut at its first space: " + quoted.group(1));
+            }
+        }
+    }
+
+    /** TensorFlow Java's GPU natives and the cuDNN that they were built with (TensorFlow refuses an older one). */
+    static final String TENSORFLOW_JAVA = "1.1.0";
+    static final int[] TENSORFLOW_CUDNN = {9, 3};
+
+    @Test
+    void gpuImageHasTheCudnnTensorFlowWasBuiltWith() throws IOException {
+        String pom = Files.readString(TestAudio.REPOSITORY.resolve("pom.xml"));
+        assertTrue(pom.contains("<tensorflow.version>" + TENSORFLOW_JAVA + "</tensorflow.version>"),
+                "TensorFlow Java changed: look up the cuDNN its GPU natives were built with, and set it here");
+        String dockerfile = Files.readString(TestAudio.REPOSITORY.resolve("Dockerfile"));
+        Matcher cudaImage = Pattern.compile("ARG CUDA_IMAGE=nvidia/cuda:(\\d+)\\.(\\d+)\\.\\d+-([a-z-]+)-ubuntu").matcher(dockerfile);
+        assertTrue(cudaImage.find(), "the GPU image's base is an nvidia/cuda image");
+        assertEquals("12", cudaImage.group(1), "TensorFlow 2.18 is built for CUDA 12");
+        assertFalse(cudaImage.group(3).contains("cudnn"), "a -cudnn base brings (and holds) a cuDNN of its own");
+        Matcher cudnn = Pattern.compile("ARG CUDNN_VERSION=(\\d+)\\.(\\d+)\\.[\\d.]+-\\d+").matcher(dockerfile);
+        assertTrue(cudnn.find(), "the Dockerfile pins cuDNN");
+        int major = Integer.parseInt(cudnn.group(1));
+        int minor = Integer.parseInt(cudnn.group(2));
+        assertEquals(TENSORFLOW_CUDNN[0], major, "cuDNN's major version is the one TensorFlow was built with");
+        assertTrue(minor >= TENSORFLOW_CUDNN[1], "cuDNN " + major + "." + minor + " is older than TensorFlow's 9.3");
+        assertTrue(dockerfile.contains("\"libcudnn9-cuda-12=${CUDNN_VERSION}\""), "the job-gpu stage installs that cuDNN");
+        String gpuStage = dockerfile.substring(dockerfile.indexOf("AS job-gpu"));
+        assertTrue(gpuStage.substring(0, gpuStage.indexOf("RUN")).contains("ARG CUDNN_VERSION"),
+                "the stage declares the ARG, or the pin is empty");
     }
 
     @Test
@@ -257,7 +309,11 @@ class DeploymentFilesTest {
         assertEquals(configuration.get("external-resource.gpu.amount"),
                 container.path("resources").path("limits").path("nvidia.com/gpu").asText());
         assertEquals("nvidia.com/gpu", pod.path("tolerations").get(0).path("key").asText());
-        assertFalse(pod.path("nodeSelector").isEmpty());
+        // The GPU limit places the pod; node labels such as nvidia.com/gpu.present exist only where NVIDIA's GPU
+        // Operator (GPU Feature Discovery) runs, and a selector on one leaves the pod pending everywhere else.
+        pod.path("nodeSelector").fieldNames().forEachRemaining(label -> assertFalse(
+                label.startsWith("nvidia.com/") || label.startsWith("feature.node.kubernetes.io/"),
+                "node selector on a label only the GPU Operator sets: " + label));
         assertTrue(gpu.path("spec").path("jobManager").path("podTemplate").isMissingNode(), "the JobManager needs no GPU");
     }
 
@@ -291,5 +347,170 @@ class DeploymentFilesTest {
             }
         });
         assertTrue(created.group(1).contains("model-control:1"));
+    }
+
+    /**
+     * Native memory a TaskManager sets aside for TensorFlow, per slot (each inference subtask holds a model and its
+     * session; a hot swap holds a second one for a moment). One model's process: BENCHMARKS.md, "Inference: native
+     * memory under load and across model reloads". GPU TaskManagers add CUDA's libraries and context.
+     */
+    static final MemorySize TENSORFLOW_PER_SLOT = MemorySize.parse("384m");
+    static final MemorySize TENSORFLOW_PER_GPU_SLOT = MemorySize.parse("1g");
+    static final MemorySize LEAST_TASK_HEAP = MemorySize.parse("512m");
+
+    @Test
+    void taskManagersSetMemoryAsideForTensorFlow() throws IOException {
+        Map<String, Map<String, String>> taskManagers = new LinkedHashMap<>();
+        for (JsonNode deployment : ofKind("FlinkDeployment")) {
+            Map<String, String> configuration = new LinkedHashMap<>(flinkConfiguration(deployment));
+            // The operator turns the pod's memory into the TaskManager's process size.
+            configuration.put("taskmanager.memory.process.size",
+                    deployment.path("spec").path("taskManager").path("resource").path("memory").asText());
+            taskManagers.put(deployment.path("metadata").path("name").asText(), configuration);
+        }
+        taskManagers.put("compose taskmanager", composeFlinkProperties().get("taskmanager"));
+        for (Map.Entry<String, Map<String, String>> taskManager : taskManagers.entrySet()) {
+            Configuration configuration = Configuration.fromMap(taskManager.getValue());
+            // Flink's own arithmetic, as the TaskManager's start script runs it.
+            TaskExecutorProcessSpec memory = TaskExecutorProcessUtils.processSpecFromConfig(configuration);
+            int slots = configuration.get(TaskManagerOptions.NUM_TASK_SLOTS);
+            boolean gpu = configuration.toMap().containsKey("external-resources");
+            MemorySize needed = (gpu ? TENSORFLOW_PER_GPU_SLOT : TENSORFLOW_PER_SLOT).multiply(slots);
+            String who = taskManager.getKey() + " (" + memory + ")";
+            assertEquals(MemorySize.ZERO, memory.getManagedMemorySize(), who + ": no managed memory, which hark does not use");
+            assertTrue(memory.getTaskOffHeapSize().compareTo(needed) >= 0, who + ": task off-heap memory holds TensorFlow's "
+                    + needed.toHumanReadableString());
+            assertTrue(memory.getTaskHeapSize().compareTo(LEAST_TASK_HEAP) >= 0, who + ": a task heap of "
+                    + LEAST_TASK_HEAP.toHumanReadableString() + " or more");
+        }
+    }
+
+    @Test
+    void strimziResourcesUseTheApiStrimziServes() throws IOException {
+        List<JsonNode> strimzi = manifests().values().stream().flatMap(List::stream)
+                .filter(d -> d.path("apiVersion").asText().startsWith("kafka.strimzi.io/")).toList();
+        assertEquals(Set.of("KafkaTopic", "KafkaUser"), Set.copyOf(strimzi.stream().map(d -> d.path("kind").asText()).toList()));
+        for (JsonNode resource : strimzi) {
+            // Strimzi 1.x serves kafka.strimzi.io/v1 only (v1beta2 went with 0.x).
+            assertEquals("kafka.strimzi.io/v1", resource.path("apiVersion").asText(), resource.path("metadata").toString());
+            assertEquals("kafka", resource.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+            // v1 dropped the single "operation" of an ACL for "operations".
+            resource.path("spec").path("authorization").path("acls").forEach(acl -> {
+                assertTrue(acl.path("operation").isMissingNode(), acl.toString());
+                assertTrue(acl.path("operations").isArray() && acl.path("operations").size() > 0, acl.toString());
+            });
+        }
+    }
+
+    /** The KafkaUser's ACLs as "type name operation" strings, a prefix pattern marked by a trailing '*'. */
+    static Set<String> grants() throws IOException {
+        Set<String> grants = new HashSet<>();
+        for (JsonNode acl : ofKind("KafkaUser").get(0).path("spec").path("authorization").path("acls")) {
+            JsonNode resource = acl.path("resource");
+            String name = resource.path("name").asText() + (resource.path("patternType").asText().equals("prefix") ? "*" : "");
+            acl.path("operations").forEach(op -> grants.add(resource.path("type").asText() + " " + name + " " + op.asText()));
+        }
+        return grants;
+    }
+
+    static boolean granted(Set<String> grants, String type, String name, String operation) {
+        return grants.stream().anyMatch(g -> {
+            String[] parts = g.split(" ");
+            return parts[0].equals(type) && parts[2].equals(operation)
+                    && (parts[1].endsWith("*") ? name.startsWith(parts[1].substring(0, parts[1].length() - 1)) : name.equals(parts[1]));
+        });
+    }
+
+    @Test
+    void theKafkaUserMayDoWhatTheJobDoes() throws IOException {
+        Set<String> grants = grants();
+        for (JsonNode deployment : ofKind("FlinkDeployment")) {
+            Map<String, String> c = flinkConfiguration(deployment);
+            String who = deployment.path("metadata").path("name").asText();
+            assertTrue(granted(grants, "topic", c.get("hark.topic.audio"), "Read"), who + " reads the audio");
+            assertTrue(granted(grants, "topic", c.get("hark.topic.model-control"), "Read"), who + " reads announcements");
+            for (String output : List.of("hark.topic.predictions", "hark.topic.detections", "hark.topic.dead-letters")) {
+                assertTrue(granted(grants, "topic", c.get(output), "Write"), who + " writes " + c.get(output));
+            }
+            String group = c.get("hark.kafka.group-id");
+            assertTrue(granted(grants, "group", group, "Read"), who + " commits its group's offsets");
+            assertTrue(granted(grants, "group", group + "-model-control", "Read"), who + "'s control-topic reader has a group of its own");
+            String prefix = c.get("hark.sink.transactional-id-prefix");
+            assertTrue(granted(grants, "transactionalId", prefix + "-0-1", "Write"), who + " writes transactions as " + prefix);
+            assertTrue(granted(grants, "transactionalId", prefix + "-0-1", "Describe"), who + " lists its transactions at restart");
+        }
+        JsonNode announce = ofKind("Job").get(0);
+        String topic = argument(announce, "--topic");
+        assertTrue(granted(grants, "topic", topic, "Write"), "announce-model writes " + topic);
+        // The check can fail: a topic nobody granted.
+        assertFalse(granted(grants, "topic", "somebody-elses-topic", "Read"));
+    }
+
+    /** The value of an announce-model Job's "--name=value" argument, or of each "--kafka-property=k=v" by k. */
+    static String argument(JsonNode job, String name) {
+        for (JsonNode arg : job.path("spec").path("template").path("spec").path("containers").get(0).path("args")) {
+            if (arg.asText().startsWith(name + "=")) {
+                return arg.asText().substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    static Map<String, String> kafkaProperties(JsonNode job) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (JsonNode arg : job.path("spec").path("template").path("spec").path("containers").get(0).path("args")) {
+            if (arg.asText().startsWith("--kafka-property=")) {
+                String property = arg.asText().substring("--kafka-property=".length());
+                properties.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
+            }
+        }
+        return properties;
+    }
+
+    /** Where a pod spec mounts the Secret holding Strimzi's cluster CA, "" when it does not. */
+    static String clusterCaMount(JsonNode podSpec) {
+        String volume = null;
+        for (JsonNode v : podSpec.path("volumes")) {
+            if (v.path("secret").path("secretName").asText().equals("kafka-cluster-ca-cert")) {
+                assertEquals("ca.crt", v.path("secret").path("items").get(0).path("key").asText());
+                volume = v.path("name").asText();
+            }
+        }
+        for (JsonNode container : podSpec.path("containers")) {
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if (mount.path("name").asText().equals(volume)) {
+                    return mount.path("mountPath").asText();
+                }
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void kafkaClientsTrustStrimzisClusterCa() throws IOException {
+        for (JsonNode deployment : ofKind("FlinkDeployment")) {
+            Map<String, String> c = flinkConfiguration(deployment);
+            String who = deployment.path("metadata").path("name").asText();
+            assertEquals("SASL_SSL", c.get("hark.kafka.properties.security.protocol"));
+            assertEquals("PEM", c.get("hark.kafka.properties.ssl.truststore.type"), who);
+            String mount = clusterCaMount(deployment.path("spec").path("podTemplate").path("spec"));
+            assertFalse(mount.isEmpty(), who + " mounts the cluster CA");
+            assertEquals(mount + "/ca.crt", c.get("hark.kafka.properties.ssl.truststore.location"), who);
+        }
+        // announce-model talks to the same listener with the same settings.
+        JsonNode job = ofKind("Job").get(0);
+        V1Job.validateJsonElement(JsonParser.parseString(job.toString()));
+        Map<String, String> jobSettings = flinkConfiguration(ofKind("FlinkDeployment").get(0));
+        assertEquals(jobSettings.get("hark.kafka.bootstrap-servers"), argument(job, "--bootstrap-servers"));
+        Map<String, String> properties = kafkaProperties(job);
+        for (String key : List.of("security.protocol", "sasl.mechanism", "ssl.truststore.type", "config.providers",
+                "config.providers.env.class", "sasl.jaas.config")) {
+            assertEquals(jobSettings.get("hark.kafka.properties." + key), properties.get(key), "announce-model's " + key);
+        }
+        String mount = clusterCaMount(job.path("spec").path("template").path("spec"));
+        assertEquals(mount + "/ca.crt", properties.get("ssl.truststore.location"));
+        String variable = ENV_REFERENCE.matcher(properties.get("sasl.jaas.config")).replaceAll("$1");
+        JsonNode env = job.path("spec").path("template").path("spec").path("containers").get(0).path("env");
+        assertTrue(env.toString().contains("\"name\":\"" + variable + "\""), "the Job sets " + variable);
     }
 }
