@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1.7
-#
 # hark's images, from one build:
 #   docker build -t hark .                       the job on Flink (CPU), for application or session mode (default)
 #   docker build -t hark-gpu --target job-gpu .  the same on CUDA 12.5 / cuDNN 9.3, with TensorFlow's CUDA build

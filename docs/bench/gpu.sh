@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The model on a GPU, beside the CPU of the same machine: which devices TensorFlow finds, where it places the model's
+# ops (TensorFlow's placement log, counted by device), and windows scored per second at one batch size, float32.
+# Needs an NVIDIA GPU with a driver for CUDA 12.5 or later, and CUDA 12 and cuDNN 9.3 libraries (the hark-gpu
+# image has them: docker run --gpus all ... ) and a JDK 17. TensorFlow's CUDA build (Maven profile gpu) is used.
+# Usage: docs/bench/gpu.sh [SECONDS] [BATCH]   (default 20 s, batch 128 as k8s/flinkdeployment-gpu.yaml)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+SECONDS_EACH=${1:-20}
+BATCH=${2:-128}
+./mvnw -q -B -Pgpu -pl model-export -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/gpu.classpath -Dmdep.includeScope=test >&2
+run() { # gpu|cpu: the measurement; stderr's placement lines summed up by op kind and device
+  local log
+  log=$(mktemp)
+  TF_CPP_MIN_LOG_LEVEL=0 java -Xmx2g --add-modules jdk.incubator.vector \
+    -cp "model-export/target/test-classes:model-export/target/classes:$(cat model-export/target/gpu.classpath)" \
+    dev.hark.model.GpuCheck "$1" "$SECONDS_EACH" "$BATCH" >"$log" 2>&1 || { tail -30 "$log" >&2; rm -f "$log"; return 1; }
+  grep -E '^(device |no GPU|(gpu|cpu): )' "$log"
+  echo "placement ($1): ops by kind and device"
+  grep -oE '\((Conv2D|MatMul|BiasAdd|Relu|MaxPool|Softmax|_FusedConv2D|_FusedMatMul)\)[^/]*/job:[^ ]*device:(CPU|GPU):[0-9]+' "$log" \
+    | sed -E 's/^\(([^)]*)\).*device:(.*)$/  \1 on \2/' | sort | uniq -c || echo "  (TensorFlow logged no placement)"
+  rm -f "$log"
+}
+echo "== GPU"
+run gpu
+echo "== CPU (CUDA_VISIBLE_DEVICES=-1)"
+CUDA_VISIBLE_DEVICES=-1 run cpu
