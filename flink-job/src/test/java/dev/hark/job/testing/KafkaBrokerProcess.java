@@ -35,6 +35,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Starts a broker on free ports with a fresh data folder; returns once it answers admin requests. */
     public static KafkaBrokerProcess start() {
+        return start(Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #start()}, with more listeners (name to 127.0.0.1 port; each listener's name is its security
+     * protocol) and more broker properties. The PLAINTEXT listener stays, for {@link #admin()}.
+     */
+    public static KafkaBrokerProcess start(Map<String, Integer> listeners, Map<String, String> properties) {
         try {
             Path dir = Files.createTempDirectory("hark-test-kafka-");
             int brokerPort = freePort();
@@ -42,10 +50,19 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             try (InputStream in = KafkaBrokerProcess.class.getResourceAsStream("/kafka/test-broker.properties")) {
                 template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
+            StringBuilder more = new StringBuilder();
+            listeners.forEach((name, port) -> more.append(",").append(name).append("://127.0.0.1:").append(port));
+            StringBuilder protocols = new StringBuilder();
+            listeners.keySet().forEach(name -> protocols.append(",").append(name).append(":").append(name));
+            StringBuilder extra = new StringBuilder("\n");
+            properties.forEach((key, value) -> extra.append(key).append('=').append(value).append('\n'));
             Path config = dir.resolve("server.properties");
-            Files.writeString(config, template.replace("${broker.port}", Integer.toString(brokerPort))
+            Files.writeString(config, template
+                    .replace("listeners=PLAINTEXT://127.0.0.1:${broker.port}", "listeners=PLAINTEXT://127.0.0.1:${broker.port}" + more)
+                    .replace("PLAINTEXT:PLAINTEXT,", "PLAINTEXT:PLAINTEXT" + protocols + ",")
+                    .replace("${broker.port}", Integer.toString(brokerPort))
                     .replace("${controller.port}", Integer.toString(freePort()))
-                    .replace("${log.dir}", dir.resolve("data").toString()));
+                    .replace("${log.dir}", dir.resolve("data").toString()) + extra);
             KafkaBrokerProcess broker = new KafkaBrokerProcess(dir, config, brokerPort);
             broker.launch();
             return broker;
@@ -155,7 +172,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
