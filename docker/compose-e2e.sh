@@ -12,7 +12,8 @@
 # Usage: docker/compose-e2e.sh [--keep] [--timeout SECONDS]
 #   --keep      leave the services running (docker-compose -p hark-e2e down -v stops them)
 #   --timeout   how long to wait for predictions once the services are up (default 600)
-# Needs root (it installs docker.io, docker-compose and mmdebstrap with apt-get where missing, and starts dockerd).
+# Needs root (it installs docker.io, docker-compose and mmdebstrap with apt-get where missing, and starts dockerd, which
+# it stops again at the end). Exits 0 with predictions seen, 77 when no engine can start here, anything else on failure.
 # Every published port is on 127.0.0.1 (docker-compose.yml), and dockerd's default bind address is set to it too.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +32,24 @@ PROJECT=hark-e2e
 WORK="$ROOT/target/compose-e2e"
 mkdir -p "$WORK"
 say() { printf '[compose-e2e %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+DOCKERD_PID=""
+compose() { docker-compose -p "$PROJECT" -f docker-compose.yml "$@"; }
+finish() {
+  local status=$?
+  compose ps >"$WORK/ps.txt" 2>&1 || true
+  compose logs --no-color >"$WORK/compose.log" 2>&1 || true
+  if [ $status -ne 0 ]; then
+    say "failed; the services' logs are in $WORK/compose.log; the last lines:"
+    tail -60 "$WORK/compose.log"
+  fi
+  if ! $KEEP; then
+    compose down -v --remove-orphans >/dev/null 2>&1 || true
+    # An engine this script started stops with it (it stops the containerd it started).
+    if [ -n "$DOCKERD_PID" ]; then kill "$DOCKERD_PID" 2>/dev/null && wait "$DOCKERD_PID" 2>/dev/null || true; fi
+  fi
+  exit $status
+}
+trap finish EXIT
 
 # ---- the engine --------------------------------------------------------------------------------------------------
 missing=()
@@ -47,10 +66,15 @@ mkdir -p "$WORK/path"
 ln -sf /usr/bin/docker "$WORK/path/docker"
 export PATH="$WORK/path:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
 if ! docker info >/dev/null 2>&1; then
-  say "starting dockerd (log: $WORK/dockerd.log)"
-  nohup dockerd --ip=127.0.0.1 >"$WORK/dockerd.log" 2>&1 &
+  say "starting dockerd (log: $WORK/dockerd.log; stopped again at the end)"
+  dockerd --ip=127.0.0.1 >"$WORK/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log"; echo "dockerd did not start" >&2; exit 1; }
+  if ! docker info >/dev/null 2>&1; then
+    tail -20 "$WORK/dockerd.log"
+    say "no container engine can start here: dockerd did not answer within 60 s (its log above)"
+    exit 77
+  fi
 fi
 say "engine: $(docker version --format '{{.Server.Version}}')"
 
@@ -128,19 +152,6 @@ need eclipse-temurin:17-jre-noble jdk
 need prom/prometheus:v3.5.0 prometheus
 
 # ---- hark's images, then docker-compose.yml as it is -----------------------------------------------------------------
-compose() { docker-compose -p "$PROJECT" -f docker-compose.yml "$@"; }
-finish() {
-  local status=$?
-  compose ps >"$WORK/ps.txt" 2>&1 || true
-  compose logs --no-color >"$WORK/compose.log" 2>&1 || true
-  if [ $status -ne 0 ]; then
-    say "failed; the services' logs are in $WORK/compose.log; the last lines:"
-    tail -60 "$WORK/compose.log"
-  fi
-  if ! $KEEP; then compose down -v --remove-orphans >/dev/null 2>&1 || true; fi
-  exit $status
-}
-trap finish EXIT
 
 say "building hark's images (the Dockerfile's job and cli targets; the first build downloads the project's dependencies)"
 start=$(date +%s)
