@@ -176,4 +176,16 @@ if [ "$predictions" -lt 20 ]; then
   say "FAILED: $predictions predictions on the consumer's log in $TIMEOUT s"
   exit 1
 fi
-say "OK: $predictions predictions on the consumer's log"
+# Flink's Prometheus reporter, a plugin the image loads by default: Prometheus scrapes both Flink processes.
+scraped=""
+for _ in $(seq 12); do
+  scraped=$(curl -s --max-time 5 'http://127.0.0.1:9090/api/v1/query?query=up%7Bjob%3D%22flink%22%7D' || true)
+  [ "$(grep -o '"value":\[[^]]*"1"\]' <<<"$scraped" | wc -l)" -ge 2 ] && break
+  sleep 5
+done
+say "Prometheus (127.0.0.1:9090), up{job=\"flink\"}: ${scraped:0:400}"
+if [ "$(grep -o '"value":\[[^]]*"1"\]' <<<"$scraped" | wc -l)" -lt 2 ]; then
+  say "FAILED: Prometheus does not reach Flink's reporter on both the JobManager and the TaskManager"
+  exit 1
+fi
+say "OK: $predictions predictions on the consumer's log; Prometheus scrapes the JobManager and the TaskManager"
