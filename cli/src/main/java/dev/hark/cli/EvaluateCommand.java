@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hark.data.KeywordDataset;
 import dev.hark.model.Evaluation;
+import dev.hark.model.FalseAccepts;
 import dev.hark.model.ModelContract;
 import dev.hark.model.Precision;
 import dev.hark.model.PredictionsCsv;
@@ -68,18 +69,28 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new HarkCli.UserError("no clips in the " + split + " split of " + data);
         }
         Evaluation evaluation;
+        FalseAccepts falseAccepts = new FalseAccepts(contract);
         if (predictions == null) {
-            evaluation = Trainer.evaluate(model, clips, dataset::voiceOf, (clip, scores) -> { }, runIn);
+            evaluation = Trainer.evaluate(model, clips, dataset::voiceOf,
+                    (clip, scores) -> falseAccepts.add(clip.label(), scores), runIn);
         } else {
             try (PredictionsCsv rows = new PredictionsCsv(predictions, contract.labels(), dataset::voiceOf)) {
-                evaluation = Trainer.evaluate(model, clips, dataset::voiceOf, rows::add, runIn);
+                evaluation = Trainer.evaluate(model, clips, dataset::voiceOf, (clip, scores) -> {
+                    falseAccepts.add(clip.label(), scores);
+                    rows.add(clip, scores);
+                }, runIn);
             }
         }
         System.out.printf("%s v%s on %s (%s split, %s)%n%n", contract.name(), contract.version(), data, split,
                 runIn.key());
         System.out.print(evaluation.toText());
+        System.out.print(falseAccepts.toText());
         if (json != null) {
             Map<String, Object> out = new java.util.LinkedHashMap<>(evaluation.toJson());
+            if (falseAccepts.clipsWithoutKeyword() > 0) {
+                out.put("false_accepts", Map.of("count", falseAccepts.count(), "clips_without_keyword",
+                        falseAccepts.clipsWithoutKeyword(), "rate", falseAccepts.rate(), "by_keyword", falseAccepts.byKeyword()));
+            }
             out.put("model", Map.of("name", contract.name(), "version", contract.version()));
             out.put("split", split);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);

@@ -29,7 +29,7 @@ class HarkCliTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"demo", "broker", "run", "features", "synth", "train", "evaluate", "produce", "consume",
-                "announce-model", "submit", "cancel", "savepoint", "import-model"}) {
+                "announce-model", "submit", "cancel", "savepoint", "import-model", "realspeech"}) {
             HarkCommand r = run(command, "--help");
             assertEquals(0, r.exit(), command);
             assertTrue(r.out().contains("Usage: hark " + command), r.out());
@@ -93,6 +93,39 @@ class HarkCliTest {
             }
         }
         assertEquals(2 * rows.size(), ImageIO.read(png.toFile()).getWidth());
+    }
+
+    @Test
+    void realSpeechIsBuiltFromDebianPackagesAndScoredWithItsFalseAccepts(@TempDir Path dir) throws Exception {
+        String model = "../model-export/models/keywords";
+        Path set = dir.resolve("realspeech");
+        HarkCommand built = run("realspeech", "--out", set.toString(), "--model", model);
+        assertEquals(0, built.exit(), built.err());
+        Path json = dir.resolve("eval.json");
+        Path predictions = dir.resolve("predictions.csv");
+        HarkCommand scored = run("evaluate", "--model", model, "--data", set.resolve("realspeech.csv").toString(),
+                "--json", json.toString(), "--predictions", predictions.toString());
+        assertEquals(0, scored.exit(), scored.err());
+        // The false accepts in the report are the clips without a keyword whose best label is a keyword at or above its
+        // threshold (0.5 for every label of the bundled model), counted again here from the scores of every clip.
+        var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("false_accepts");
+        List<String> rows = Files.readAllLines(predictions);
+        java.util.Set<String> background = java.util.Set.of("_unknown_", "_silence_");
+        long withoutKeyword = 0;
+        long falseAccepts = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",");
+            if (background.contains(f[2])) {
+                withoutKeyword++;
+                falseAccepts += !background.contains(f[3]) && Double.parseDouble(f[4]) >= 0.5 ? 1 : 0;
+            }
+        }
+        assertEquals(Files.readAllLines(set.resolve("realspeech.csv")).size() - 1, rows.size() - 1, "every clip scored");
+        assertEquals(withoutKeyword, report.get("clips_without_keyword").asLong());
+        assertEquals(falseAccepts, report.get("count").asLong());
+        // The ten real digits are there, each from its own file.
+        assertEquals(11, Files.readAllLines(set.resolve("digits.csv")).size());
+        assertTrue(rows.stream().anyMatch(r -> r.startsWith("digits/nine.wav,")), "digits/nine.wav scored");
     }
 
     @Test

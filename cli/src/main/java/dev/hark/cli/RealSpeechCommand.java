@@ -1,0 +1,50 @@
+package dev.hark.cli;
+
+import dev.hark.data.KeywordDataset;
+import dev.hark.data.RealSpeechSet;
+import dev.hark.model.ModelContract;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "realspeech", mixinStandardHelpOptions = true,
+        description = {"Build an evaluation set of real recorded speech from Debian's asterisk-core-sounds-en-wav (one "
+                + "speaker at 8 kHz: the digits zero to nine, and letters, NATO words and prompts without a keyword) and "
+                + "pocketsphinx-testdata (read sentences without a keyword), resampled to the model's rate by hark's front "
+                + "end. Score it with: bin/hark evaluate --model DIR --data OUT/realspeech.csv (or digits.csv, no-keyword.csv)."})
+final class RealSpeechCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "The model whose sample rate and keywords the set follows (default: the bundled model).")
+    Path model;
+
+    @Override
+    public Integer call() throws Exception {
+        if (model == null) {
+            model = JobOptions.bundledModel();
+        }
+        ModelContract contract = ModelContract.read(model);
+        RealSpeechSet.Sources sources = RealSpeechSet.Sources.debian();
+        List<String> missing = sources.missing();
+        if (!missing.isEmpty()) {
+            throw new HarkCli.UserError("real speech comes from Debian packages that are not installed: "
+                    + String.join(", ", missing) + "; install them: sudo apt-get install -y " + String.join(" ", missing));
+        }
+        // The vocabulary's keywords and the digits, whether this model knows them or not: the set is the same for all.
+        Set<String> keywords = new HashSet<>(contract.labels());
+        keywords.removeAll(contract.backgroundLabels());
+        keywords.addAll(RealSpeechSet.DIGITS);
+        List<RealSpeechSet.Clip> clips = new RealSpeechSet(sources, contract.features().sampleRate(), keywords).write(out);
+        long digits = clips.stream().filter(c -> !c.label().equals(KeywordDataset.UNKNOWN)).count();
+        System.out.printf("wrote %d clips to %s: %d digits (one speaker), %d clips of speech without a keyword%n",
+                clips.size(), out, digits, clips.size() - digits);
+        System.out.printf("score them: bin/hark evaluate --model %s --data %s%n", model, out.resolve("realspeech.csv"));
+        return 0;
+    }
+}
