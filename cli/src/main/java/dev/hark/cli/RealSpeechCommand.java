@@ -31,10 +31,8 @@ final class RealSpeechCommand implements Callable<Integer> {
         }
         ModelContract contract = ModelContract.read(model);
         RealSpeechSet.Sources sources = RealSpeechSet.Sources.debian();
-        List<String> missing = sources.missing();
-        if (!missing.isEmpty()) {
-            throw new HarkCli.UserError("real speech comes from Debian packages that are not installed: "
-                    + String.join(", ", missing) + "; install them: sudo apt-get install -y " + String.join(" ", missing));
+        if (sources.whatIsMissing() != null) {
+            throw new HarkCli.UserError(sources.whatIsMissing());
         }
         // The vocabulary's keywords and the digits, whether this model knows them or not: the set is the same for all.
         Set<String> keywords = new HashSet<>(contract.labels());

@@ -74,6 +74,13 @@ public final class RealSpeechSet {
             }
             return packages;
         }
+
+        /** What to tell a person whose machine lacks packages, or null when none is missing. */
+        public String whatIsMissing() {
+            List<String> packages = missing();
+            return packages.isEmpty() ? null : "real speech comes from Debian packages that are not installed: "
+                    + String.join(", ", packages) + "; install them: sudo apt-get install -y " + String.join(" ", packages);
+        }
     }
 
     private final Sources sources;
@@ -92,10 +99,8 @@ public final class RealSpeechSet {
 
     /** Writes the set into {@code out} (created if needed) and returns its clips. */
     public List<Clip> write(Path out) throws IOException {
-        List<String> missing = sources.missing();
-        if (!missing.isEmpty()) {
-            throw new IOException("real speech comes from Debian packages that are not installed: "
-                    + String.join(", ", missing) + " (sudo apt-get install -y " + String.join(" ", missing) + ")");
+        if (sources.whatIsMissing() != null) {
+            throw new IOException(sources.whatIsMissing());
         }
         Files.createDirectories(out.resolve("digits"));
         Files.createDirectories(out.resolve("no-keyword"));
