@@ -16,7 +16,8 @@
 # 1.0, 1.25), every clip in a small reverberant room (sox reverb); the digits zero to nine as labels of their own,
 # and twelve other words. Needs festvox-rablpc16k and festvox-don.
 #
-# Each keyword is spoken by each voice at three tempos; twelve other words (one tempo) go to _unknown_/, and 20
+# Each keyword is spoken by each voice at three tempos; twelve other words (one tempo) go to _unknown_/ (a digit among
+# them to its own folder, which a model without digit labels reads as _unknown_), and 20
 # clips of quiet noise to _silence_/. Clips are 16 kHz mono, the synthesizer's whole output with its silences, at
 # most 1 s (the loader pads them with a low noise floor, as it pads training clips). speakers.csv names the voice
 # behind each speaker id, for per-voice accuracy.
@@ -113,7 +114,9 @@ for voice in $VOICES; do
         rm -f "$TMP/s.wav"
         flite -voice "$voice" --setf duration_stretch="$stretch" -t "$word" -o "$TMP/s.wav"
       fi
-      label="$word"; case " $KEYWORDS " in *" $word "*) ;; *) label=_unknown_ ;; esac
+      # A digit keeps its own folder whatever the set: a model without digit labels reads it as _unknown_, one with
+      # them as the digit.
+      label="$word"; case " $KEYWORDS zero one two three four five six seven eight nine " in *" $word "*) ;; *) label=_unknown_ ;; esac
       clip "$TMP/s.wav" "$label" "$speaker" "$n"; n=$((n + 1))
     done
   done

@@ -45,6 +45,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " window; default: ${DEFAULT-VALUE}, at most " + Trainer.MAX_TOWERS + ").")
     int towers;
 
+    @Option(names = "--distill", defaultValue = "1",
+            description = "CNNs trained side by side, each from the labels and from their averaged predictions; only the"
+                    + " first is exported (an ensemble's training work, one CNN's work per window; default:"
+                    + " ${DEFAULT-VALUE}, none; at most " + Trainer.MAX_TOWERS + "; not with --towers).")
+    int distill;
+
     @Option(names = "--channels", split = ",", paramLabel = "C1,C2,C3,C4",
             description = "Channels of each tower's four conv layers (default: 16,32,64,64). Narrower towers train and"
                     + " serve faster: the work per window grows with each layer's input times output channels.")
@@ -68,6 +74,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--towers must be 1 to " + Trainer.MAX_TOWERS + ", got " + towers
                     + " (2 averages two CNNs at twice the training and inference work)");
         }
+        if (distill < 1 || distill > Trainer.MAX_TOWERS || (distill > 1 && towers > 1)) {
+            throw new IllegalArgumentException("--distill must be 1 to " + Trainer.MAX_TOWERS + " and, above 1, comes"
+                    + " with --towers 1 (it exports one CNN taught by the others), got --distill " + distill
+                    + " --towers " + towers);
+        }
         if (channels.size() != KeywordCnn.DEFAULT_CHANNELS.size() || channels.stream().anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException("--channels takes " + KeywordCnn.DEFAULT_CHANNELS.size()
                     + " positive numbers, one per conv layer (e.g. 16,32,64,64), got " + channels);
@@ -79,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
-                patience, seed, repeatable, towers, channels, Precision.of(precision));
+                patience, seed, repeatable, towers, channels, Precision.of(precision), distill);
         KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, seed);
         System.out.printf("loaded %d clips (%d train, %d validation, %d test)%n", dataset.examples().size(),
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 /**
  * Writes a keyword dataset in the layout of Google's Speech Commands: one folder per word of 1 s, 16 kHz, mono,
@@ -28,19 +29,24 @@ import java.util.concurrent.Future;
  * {@link MbrolaVoices#TEST}), spoken dry, so scores measure speakers never heard.
  */
 public final class DatasetSynthesizer {
-    public static final List<String> KEYWORDS = List.of("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go");
+    /** The spoken digits, each a keyword of its own as in Speech Commands v2. */
+    public static final List<String> DIGITS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven",
+            "eight", "nine");
+    /** The default vocabulary: Speech Commands' ten command words and the ten digits. */
+    public static final List<String> KEYWORDS = java.util.stream.Stream.concat(
+            Stream.of("yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"), DIGITS.stream()).toList();
     /**
-     * Other words, for the _unknown_ label: the 25 of Speech Commands v0.02 and more everyday words. No near
+     * Other words, for the _unknown_ label: Speech Commands v0.02's that are not keywords and more everyday words. No near
      * homophones of a keyword ("dawn", "light", "top"): a voice that says a keyword a little differently from espeak-ng
      * would be taken for them, as the first training set with them showed.
      */
     public static final List<String> OTHER_WORDS = List.of(
-            "bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheila", "tree", "wow",
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "bed", "bird", "cat", "dog", "happy", "house", "marvin", "sheila", "flower", "wow",
             "learn", "follow", "forward", "backward", "visual", "yellow",
             "bag", "bus", "car", "fish", "game", "hat", "jump", "kite", "lamp", "milk",
             "nut", "pen", "queen", "ring", "sun", "tiger", "van", "water", "box", "zoo",
-            "apple", "music", "paper", "window", "garden", "orange", "table", "chair", "baby", "rabbit");
+            "apple", "music", "paper", "window", "garden", "orange", "table", "chair", "baby", "rabbit",
+            "hello", "please", "morning", "people", "little", "money", "city", "river", "doctor", "school");
     public static final List<String> TEST_VOICES = List.of("en-gb-scotland");
     public static final List<String> VALIDATION_VOICES = List.of("en-029");
     /** Stock espeak-ng variants heard only in validation, and only in testing. */

@@ -41,8 +41,7 @@ public final class RealSpeechSet {
     public static final Path ASTERISK_SOUNDS = Path.of("/usr/share/asterisk/sounds/en_US_f_Allison");
     public static final Path ASTERISK_TRANSCRIPTS = Path.of("/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz");
     public static final Path POCKETSPHINX_DATA = Path.of("/usr/share/pocketsphinx/test/data");
-    public static final List<String> DIGITS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven",
-            "eight", "nine");
+    public static final List<String> DIGITS = DatasetSynthesizer.DIGITS;
     /** Other names of digits ("oh" for zero, the NATO "niner"): neither a keyword's clip nor speech without one. */
     static final Set<String> DIGIT_ALIASES = Set.of("oh", "niner");
     static final double WHOLE_CLIP_SECONDS = 1.25;

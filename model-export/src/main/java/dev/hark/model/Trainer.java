@@ -37,9 +37,9 @@ import org.tensorflow.types.TInt32;
  * validation epoch, and exports an inference-only SavedModel plus its {@link ModelContract}.
  */
 public final class Trainer {
-    public static final List<String> SPEECH_COMMANDS_LABELS = List.of(
-            "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go",
-            KeywordDataset.UNKNOWN, KeywordDataset.SILENCE);
+    public static final List<String> SPEECH_COMMANDS_LABELS = java.util.stream.Stream.concat(
+            dev.hark.data.DatasetSynthesizer.KEYWORDS.stream(),
+            java.util.stream.Stream.of(KeywordDataset.UNKNOWN, KeywordDataset.SILENCE)).toList();
     public static final String INPUT_NAME = "mel";
     public static final String OUTPUT_NAME = "probabilities";
 
@@ -49,13 +49,22 @@ public final class Trainer {
     /** Most towers a model may average: each adds one CNN's training and inference. */
     public static final int MAX_TOWERS = 4;
 
+    /** Weight of the distillation term in each distilled tower's loss (the labels' term has the rest). */
+    static final float DISTILLATION_WEIGHT = 0.5f;
+    /** Temperature that softens the towers' averaged predictions and each tower's own, in the distillation term. */
+    static final float DISTILLATION_TEMPERATURE = 2f;
+    /** Key of the training summary that says how many towers taught the exported one. */
+    public static final String DISTILLED_FROM_KEY = "distilled_from_towers";
+
     /**
      * Training settings. {@code towers} CNNs, each from its own initial weights, train side by side on the same
      * batches, and the model averages their log-probabilities: an ensemble in one SavedModel, at that many times the
-     * work per window.
+     * work per window. {@code distill} CNNs (more than one; only with one tower) train side by side, each learning
+     * from the labels and from their averaged predictions, and the first alone is exported: an ensemble's training,
+     * one tower's work per window.
      */
     public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
-                         boolean repeatable, int towers, List<Integer> channels, Precision precision) {
+                         boolean repeatable, int towers, List<Integer> channels, Precision precision, int distill) {
         public Config {
             if (epochs < 1 || batchSize < 1 || learningRate <= 0 || patience < 1) {
                 throw new IllegalArgumentException("epochs, batchSize, patience and learningRate must be positive");
@@ -63,9 +72,27 @@ public final class Trainer {
             if (towers < 1 || towers > MAX_TOWERS) {
                 throw new IllegalArgumentException("towers must be in [1, " + MAX_TOWERS + "], got " + towers);
             }
+            if (distill < 1 || distill > MAX_TOWERS) {
+                throw new IllegalArgumentException("distill must be in [1, " + MAX_TOWERS + "], got " + distill);
+            }
+            if (distill > 1 && towers > 1) {
+                throw new IllegalArgumentException("distill exports one tower: it cannot be combined with towers "
+                        + towers + "; choose one of them");
+            }
             channels = List.copyOf(channels);
             KeywordCnn.params(1, channels);
             precision = java.util.Objects.requireNonNull(precision, "precision");
+        }
+
+        /** Towers with these channels in this precision, none distilled. */
+        public Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
+                      boolean repeatable, int towers, List<Integer> channels, Precision precision) {
+            this(name, version, epochs, batchSize, learningRate, patience, seed, repeatable, towers, channels, precision, 1);
+        }
+
+        /** CNNs trained side by side: the towers of an ensemble, or the teachers of a distilled tower. */
+        int trainedTowers() {
+            return Math.max(towers, distill);
         }
 
         /** Towers with the default channels, in float32. */
@@ -148,8 +175,7 @@ public final class Trainer {
             // Every tower's variables, keyed by their exported names; each tower learns from its own loss only.
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
             List<Operand<TFloat32>> towerLogits = new ArrayList<>();
-            Operand<TFloat32> loss = null;
-            for (int tower = 0; tower < config.towers(); tower++) {
+            for (int tower = 0; tower < config.trainedTowers(); tower++) {
                 String prefix = KeywordCnn.towerPrefix(tower);
                 Map<String, float[]> initial = new LinkedHashMap<>();
                 KeywordCnn.initialValues(labels.size(), config.channels(), config.seed() + 1000L * tower)
@@ -157,13 +183,13 @@ public final class Trainer {
                 Map<String, Variable<TFloat32>> towerVars = KeywordCnn.variables(tf, labels.size(), config.channels(),
                         initial, tower);
                 towerVars.forEach((name, variable) -> vars.put(prefix + name, variable));
-                Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, towerVars);
-                towerLogits.add(logits);
-                Operand<TFloat32> towerLoss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss(),
-                        tf.constant(0));
-                loss = loss == null ? towerLoss : tf.math.add(loss, towerLoss);
+                towerLogits.add(KeywordCnn.logits(tf, mel, towerVars));
             }
-            Operand<TFloat32> probabilities = KeywordCnn.probabilities(tf, towerLogits, null);
+            Operand<TFloat32> loss = config.distill() > 1 ? distillationLoss(tf, towerLogits, oneHot)
+                    : labelLoss(tf, towerLogits, oneHot);
+            // What is exported, and so what validation chooses by: the ensemble, or the first tower alone.
+            Operand<TFloat32> probabilities = KeywordCnn.probabilities(tf,
+                    config.distill() > 1 ? towerLogits.subList(0, 1) : towerLogits, null);
             Placeholder<TFloat32> learningRate = tf.withName("learning_rate").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.scalar()));
             Op minimize = adam(tf, loss, vars, learningRate);
@@ -173,7 +199,7 @@ public final class Trainer {
             // In bfloat16, the convolutions and their gradients (the bulk of a step) run at oneDNN's bfloat16 speed;
             // the variables, Adam's moments and the loss stay float32.
             org.tensorflow.proto.ConfigProto single = precision.applyTo(org.tensorflow.proto.ConfigProto.newBuilder()
-                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(config.towers())).build();
+                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(config.trainedTowers())).build();
             org.tensorflow.proto.ConfigProto shared = precision.applyTo(org.tensorflow.proto.ConfigProto.newBuilder())
                     .build();
             // The next batch is made on a second thread while TensorFlow trains on this one. Every random draw is
@@ -234,7 +260,7 @@ public final class Trainer {
                             stats.loss(), stats.trainAccuracy(), stats.validationAccuracy(), stats.millis() / 1000.0));
                     if (validationAccuracy > bestAccuracy) {
                         bestAccuracy = validationAccuracy;
-                        best = readVariables(session, vars);
+                        best = readVariables(session, exported(vars));
                         sinceBest = 0;
                     } else if (++sinceBest >= config.patience()) {
                         log.accept("early stop: no validation gain in " + config.patience() + " epochs");
@@ -258,6 +284,13 @@ public final class Trainer {
         if (config.towers() > 1) {
             summary.put(KeywordCnn.TOWERS_KEY, config.towers());
         }
+        if (config.distill() > 1) {
+            summary.put(DISTILLED_FROM_KEY, config.distill());
+            summary.put("distillation", String.format(java.util.Locale.ROOT,
+                    "online: %d towers side by side, each from the labels (weight %.2f) and the towers' averaged"
+                            + " log-probabilities at temperature %.0f (weight %.2f); the first tower exported",
+                    config.distill(), 1 - DISTILLATION_WEIGHT, DISTILLATION_TEMPERATURE, DISTILLATION_WEIGHT));
+        }
         if (!config.channels().equals(KeywordCnn.DEFAULT_CHANNELS)) {
             summary.put(KeywordCnn.CHANNELS_KEY, config.channels());
         }
@@ -274,6 +307,64 @@ public final class Trainer {
         }
         TrainingReport.write(outDir, contract, history, test);
         return new Outcome(contract, test, history);
+    }
+
+    /** The towers' summed cross-entropies with the labels: each tower learns from its own term only. */
+    private static Operand<TFloat32> labelLoss(Ops tf, List<Operand<TFloat32>> towerLogits, Operand<TFloat32> oneHot) {
+        Operand<TFloat32> loss = null;
+        for (Operand<TFloat32> logits : towerLogits) {
+            Operand<TFloat32> towerLoss = crossEntropy(tf, logits, oneHot);
+            loss = loss == null ? towerLoss : tf.math.add(loss, towerLoss);
+        }
+        return loss;
+    }
+
+    /**
+     * Online distillation (Anil et al. 2018, "Large scale distributed neural network training through online
+     * distillation"; Lan et al. 2018, "Knowledge distillation by on-the-fly native ensemble"): each tower learns from
+     * the labels and from the softened average of every tower's log-probabilities, the teacher, which is held constant
+     * (no gradient flows into it). Each tower so learns what the ensemble knows, and one of them serves alone. The
+     * distillation term is scaled by the temperature squared, as Hinton et al. (2015) do, so that its gradients keep
+     * their size whatever the temperature.
+     */
+    private static Operand<TFloat32> distillationLoss(Ops tf, List<Operand<TFloat32>> towerLogits,
+                                                      Operand<TFloat32> oneHot) {
+        Operand<TFloat32> meanLogProbabilities = null;
+        for (Operand<TFloat32> logits : towerLogits) {
+            Operand<TFloat32> logProbabilities = tf.nn.logSoftmax(logits);
+            meanLogProbabilities = meanLogProbabilities == null ? logProbabilities
+                    : tf.math.add(meanLogProbabilities, logProbabilities);
+        }
+        Operand<TFloat32> inverseTemperature = tf.constant(1f / DISTILLATION_TEMPERATURE);
+        Operand<TFloat32> teacher = tf.stopGradient(tf.nn.softmax(tf.math.mul(meanLogProbabilities,
+                tf.constant(1f / (towerLogits.size() * DISTILLATION_TEMPERATURE)))));
+        Operand<TFloat32> labelWeight = tf.constant(1 - DISTILLATION_WEIGHT);
+        Operand<TFloat32> teacherWeight = tf.constant(DISTILLATION_WEIGHT * DISTILLATION_TEMPERATURE
+                * DISTILLATION_TEMPERATURE);
+        Operand<TFloat32> loss = null;
+        for (Operand<TFloat32> logits : towerLogits) {
+            Operand<TFloat32> towerLoss = tf.math.add(
+                    tf.math.mul(labelWeight, crossEntropy(tf, logits, oneHot)),
+                    tf.math.mul(teacherWeight, crossEntropy(tf, tf.math.mul(logits, inverseTemperature), teacher)));
+            loss = loss == null ? towerLoss : tf.math.add(loss, towerLoss);
+        }
+        return loss;
+    }
+
+    private static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> targets) {
+        return tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, targets).loss(), tf.constant(0));
+    }
+
+    /** The variables a model exports: every tower's, or the first tower's where the others only taught it. */
+    private Map<String, Variable<TFloat32>> exported(Map<String, Variable<TFloat32>> vars) {
+        if (config.distill() == 1) {
+            return vars;
+        }
+        Map<String, Variable<TFloat32>> first = new LinkedHashMap<>();
+        for (KeywordCnn.Param p : KeywordCnn.params(labels.size(), config.channels())) {
+            first.put(KeywordCnn.towerPrefix(0) + p.name(), vars.get(KeywordCnn.towerPrefix(0) + p.name()));
+        }
+        return first;
     }
 
     /** Linear warm-up over the first epoch, then cosine decay to 5% of the peak rate by the last step. */

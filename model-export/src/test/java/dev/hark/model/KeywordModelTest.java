@@ -65,7 +65,7 @@ class KeywordModelTest {
             float[][] scores = classifier.classify(concat(window, window, window), 3);
             assertEquals(3, scores.length);
             for (float[] row : scores) {
-                assertEquals(12, row.length);
+                assertEquals(Trainer.SPEECH_COMMANDS_LABELS.size(), row.length);
                 double sum = 0;
                 for (float s : row) {
                     sum += s;
@@ -118,6 +118,38 @@ class KeywordModelTest {
         assertArrayEquals(variable(alone, "dense_kernel"), variable(towers, "dense_kernel"));
         assertFalse(java.util.Arrays.equals(variable(towers, "dense_kernel"),
                 variable(towers, KeywordCnn.towerPrefix(1) + "dense_kernel")), "the second tower starts elsewhere");
+    }
+
+    @Test
+    void distillationExportsOneTowerTaughtByTheOthersAndRepeats() throws IOException {
+        Trainer.Config alone = new Trainer.Config("alone", "0", 1, 32, 2e-3f, 1, 17, true);
+        Trainer.Config distilled = new Trainer.Config("distilled", "0", 1, 32, 2e-3f, 1, 17, true, 1,
+                KeywordCnn.DEFAULT_CHANNELS, Precision.FLOAT32, 2);
+        Path single = dir.resolve("single");
+        new Trainer(Trainer.SPEECH_COMMANDS_LABELS, alone).train(dataset, single, line -> { });
+        byte[][] weights = new byte[2][];
+        for (int run = 0; run < 2; run++) {
+            Path out = dir.resolve("distilled" + run);
+            new Trainer(Trainer.SPEECH_COMMANDS_LABELS, distilled).train(dataset, out, line -> { });
+            weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
+        }
+        assertArrayEquals(weights[0], weights[1], "distilled, same seed, same model");
+        Path model = dir.resolve("distilled0");
+        ModelContract contract = ModelContract.read(model);
+        assertEquals(1, KeywordCnn.towersOf(contract.training()), "one tower serves");
+        assertEquals(2, ((Number) contract.training().get(Trainer.DISTILLED_FROM_KEY)).intValue());
+        // The same initial weights and batches as the tower trained alone: only the teacher's term moved it elsewhere.
+        assertFalse(java.util.Arrays.equals(variable(single, "dense_kernel"), variable(model, "dense_kernel")),
+                "the averaged predictions taught the exported tower");
+        try (var files = Files.list(model.resolve("variables"))) {
+            long distilledBytes = files.mapToLong(p -> p.toFile().length()).sum();
+            try (var aloneFiles = Files.list(single.resolve("variables"))) {
+                assertEquals(aloneFiles.mapToLong(p -> p.toFile().length()).sum(), distilledBytes,
+                        "the teachers' weights are not exported");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Trainer.Config("both", "0", 1, 32, 2e-3f, 1, 17, true, 2,
+                KeywordCnn.DEFAULT_CHANNELS, Precision.FLOAT32, 2));
     }
 
     private static float[] variable(Path model, String name) {
