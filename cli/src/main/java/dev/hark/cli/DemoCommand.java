@@ -5,8 +5,8 @@ import dev.hark.avro.DeadLetter;
 import dev.hark.avro.LabelScore;
 import dev.hark.avro.Prediction;
 import dev.hark.avro.wire.WireFormat;
-import dev.hark.client.ChunkProducer;
 import dev.hark.client.KafkaClients;
+import dev.hark.client.RealTimePacer;
 import dev.hark.data.DemoStreams;
 import dev.hark.data.StreamComposer;
 import dev.hark.cli.cluster.JobWatch;
@@ -14,6 +14,7 @@ import dev.hark.job.HarkJob;
 import dev.hark.job.JobSettings;
 import dev.hark.job.LocalFlink;
 import dev.hark.kafka.EmbeddedKafka;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,11 +97,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("job running (Flink web UI: %s)%n", watch.page());
 
             Map<String, Integer> expected = new HashMap<>();
-            dev.hark.audio.SlidingWindows windows = new dev.hark.audio.SlidingWindows(
-                    settings.contract().windowFrames(), settings.windows().hopFrames(), settings.contract().features().featuresPerFrame());
             int total = 0;
             for (DemoStreams.Loaded s : streams) {
-                int n = windows.windowCount(settings.contract().features().frameCount(s.audio().samples().length));
+                int n = settings.windows().windowCount(s.audio().samples().length);
                 expected.put(s.stream().id(), n);
                 total += n;
             }
@@ -134,26 +133,24 @@ final class DemoCommand implements Callable<Integer> {
             int longest = 0;
             for (DemoStreams.Loaded s : streams) {
                 int rate = s.audio().sampleRate();
-                List<AudioChunk> chunks = ChunkProducer.chunks(s.stream().id(), s.audio().samples(), rate,
+                List<AudioChunk> chunks = ChunkEncoding.pcm16(s.stream().id(), s.audio().samples(), rate,
                         rate * CHUNK_MILLIS / 1000, startMillis);
                 chunked.add(chunks);
                 longest = Math.max(longest, chunks.size());
             }
-            for (int i = 0; i < longest; i++) {
-                if (!fast) {
-                    long due = startMillis + (long) (i + 1) * CHUNK_MILLIS; // a chunk leaves once it has been "recorded"
-                    long wait = due - System.currentTimeMillis();
-                    if (wait > 0) {
-                        Thread.sleep(wait);
-                    }
+            int steps = longest;
+            RealTimePacer.run(startMillis, CHUNK_MILLIS, !fast, step -> {
+                if (step >= steps) {
+                    return false;
                 }
                 for (List<AudioChunk> chunks : chunked) {
-                    if (i < chunks.size()) {
-                        producer.send(ChunkProducer.record(audioTopic, chunks.get(i)));
+                    if (step < chunks.size()) {
+                        producer.send(ChunkEncoding.record(audioTopic, chunks.get((int) step)));
                     }
                 }
                 producer.flush();
-            }
+                return true;
+            });
         } catch (Throwable t) {
             error.set(t);
         }

@@ -4,9 +4,10 @@ import dev.hark.audio.WavFile;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.SampleEncoding;
 import dev.hark.avro.wire.AudioChunks;
-import dev.hark.client.ChunkProducer;
 import dev.hark.client.KafkaClients;
+import dev.hark.client.RealTimePacer;
 import dev.hark.client.Microphone;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -157,34 +158,30 @@ final class ProduceCommand implements Callable<Integer> {
     /** Sends every stream's chunks, a chunk per stream per step; returns how many chunks were sent. */
     private long send(KafkaProducer<byte[], byte[]> producer, List<Stream> streams) throws InterruptedException {
         long start = System.currentTimeMillis();
-        long chunks = 0;
-        long nextReport = start + REPORT_EVERY_MILLIS;
-        for (long step = 0; ; step++) {
-            long due = start + (step + 1) * chunkMillis; // a chunk leaves once it has been "recorded"
-            if (!fast && due > System.currentTimeMillis()) {
-                Thread.sleep(due - System.currentTimeMillis());
-            }
+        long[] chunks = {0};
+        long[] nextReport = {start + REPORT_EVERY_MILLIS};
+        RealTimePacer.run(start, chunkMillis, !fast, step -> {
             boolean sentAny = false;
             for (Stream s : streams) {
                 AudioChunk chunk = next(s, start);
                 if (chunk != null) {
-                    producer.send(ChunkProducer.record(topic, chunk), onSent);
-                    chunks++;
+                    producer.send(ChunkEncoding.record(topic, chunk), onSent);
+                    chunks[0]++;
                     sentAny = true;
                 }
             }
-            if (!sentAny) {
-                break;
+            if (sentAny && System.currentTimeMillis() >= nextReport[0]) {
+                report(chunks[0], streams.size(), audioSeconds(streams), start);
+                nextReport[0] += REPORT_EVERY_MILLIS;
             }
-            if (System.currentTimeMillis() >= nextReport) {
-                double audioSeconds = streams.stream().mapToDouble(s -> (double) s.sentSamples / s.audio.sampleRate()).sum();
-                report(chunks, streams.size(), audioSeconds, start);
-                nextReport += REPORT_EVERY_MILLIS;
-            }
-        }
-        double audioSeconds = streams.stream().mapToDouble(s -> (double) s.sentSamples / s.audio.sampleRate()).sum();
-        report(chunks, streams.size(), audioSeconds, start);
-        return chunks;
+            return sentAny;
+        });
+        report(chunks[0], streams.size(), audioSeconds(streams), start);
+        return chunks[0];
+    }
+
+    private static double audioSeconds(List<Stream> streams) {
+        return streams.stream().mapToDouble(s -> (double) s.sentSamples / s.audio.sampleRate()).sum();
     }
 
     /** The stream's next chunk: its audio in order, again from the start when looping; null once it has ended. */
@@ -201,7 +198,7 @@ final class ProduceCommand implements Callable<Integer> {
         int offset = (int) (s.sentSamples % audio.length);
         float[] part = java.util.Arrays.copyOfRange(audio, offset,
                 Math.min(audio.length, offset + Math.max(1, rate * chunkMillis / 1000)));
-        AudioChunk first = ChunkProducer.chunks(s.id, part, rate, part.length, startMillis + s.sentSamples * 1000 / rate).get(0);
+        AudioChunk first = ChunkEncoding.pcm16(s.id, part, rate, part.length, startMillis + s.sentSamples * 1000 / rate).get(0);
         s.last = AudioChunk.newBuilder(first).setSequence(s.sequence++).build();
         s.sentSamples += part.length;
         return s.last;
@@ -221,7 +218,7 @@ final class ProduceCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C: end the stream, so the job frees it at once
             main.interrupt();
             if (last.get() != null) {
-                producer.send(ChunkProducer.record(topic, AudioChunks.endOf(last.get())), onSent);
+                producer.send(ChunkEncoding.record(topic, AudioChunks.endOf(last.get())), onSent);
             }
             producer.flush();
         }));
@@ -234,7 +231,7 @@ final class ProduceCommand implements Callable<Integer> {
             AudioChunk chunk = AudioChunks.split(id, pcm, SampleEncoding.PCM_S16LE, 1, microphoneRate,
                     samplesPerChunk, eventTime).get(0);
             last.set(AudioChunk.newBuilder(chunk).setSequence(chunks++).build());
-            producer.send(ChunkProducer.record(topic, last.get()), onSent);
+            producer.send(ChunkEncoding.record(topic, last.get()), onSent);
             if (System.currentTimeMillis() >= nextReport) {
                 report(chunks, 1, (double) chunks * samplesPerChunk / microphoneRate, start);
                 nextReport += REPORT_EVERY_MILLIS;

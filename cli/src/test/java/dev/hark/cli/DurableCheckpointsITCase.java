@@ -9,6 +9,7 @@ import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +44,8 @@ class DurableCheckpointsITCase {
         int chunks = 0;
         try (KafkaProducer<byte[], byte[]> producer = TestAudio.producer(KAFKA.bootstrapServers())) {
             for (int s = 0; s < STREAMS; s++) {
-                for (AudioChunk chunk : TestAudio.chunks("open-" + s, audio, rate, rate / 10, 0)) {
-                    producer.send(TestAudio.record(topic, chunk));
+                for (AudioChunk chunk : ChunkEncoding.pcm16("open-" + s, audio, rate, rate / 10, 0)) {
+                    producer.send(ChunkEncoding.record(topic, chunk));
                     chunks++;
                 }
             }

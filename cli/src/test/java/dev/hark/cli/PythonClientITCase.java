@@ -3,7 +3,6 @@ package dev.hark.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.audio.SlidingWindows;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.HarkOptions;
 import dev.hark.job.testing.KafkaBrokerExtension;
@@ -76,13 +75,12 @@ class PythonClientITCase {
             org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
             conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
             conf.set(HarkOptions.MODEL_DIR, ModelVersions.BUNDLED.toString());
-            SlidingWindows sliding = new SlidingWindows(contract.windowFrames(),
-                    dev.hark.job.JobSettings.from(conf).windows().hopFrames(), contract.features().featuresPerFrame());
+            var sliding = dev.hark.job.JobSettings.from(conf).windows();
             Set<String> expected = new HashSet<>();
             for (DemoStreams.Loaded s : streams) {
                 wavs.add(TestAudio.REPOSITORY.resolve(DemoStreams.BUNDLED_FOLDER).resolve(s.stream().id() + ".wav")
                         .toAbsolutePath().toString());
-                int windows = sliding.windowCount(contract.features().frameCount(s.audio().samples().length));
+                int windows = sliding.windowCount(s.audio().samples().length);
                 for (int w = 0; w < windows; w++) {
                     expected.add(s.stream().id() + " " + w);
                 }

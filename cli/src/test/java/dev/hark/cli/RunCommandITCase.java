@@ -4,7 +4,8 @@ import static dev.hark.cli.RunningCommand.figure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.audio.SlidingWindows;
+import dev.hark.job.HarkOptions;
+import dev.hark.job.features.WindowSettings;
 import dev.hark.cli.cluster.FlinkRestClient;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.testing.KafkaBrokerExtension;
@@ -12,6 +13,7 @@ import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,13 +48,13 @@ class RunCommandITCase {
             ModelContract contract = ModelContract.read(ModelVersions.BUNDLED);
             int chunks = 0;
             int windows = 0;
-            SlidingWindows sliding = new SlidingWindows(contract.windowFrames(), contract.windowFrames() / 2,
-                    contract.features().featuresPerFrame());
+            WindowSettings sliding = WindowSettings.of(contract, WindowSettings.hopFrames(contract.features(),
+                    HarkOptions.WINDOW_HOP.defaultValue().toMillis()), 0);
             for (DemoStreams.Loaded s : streams) {
-                var parts = TestAudio.chunks(s.stream().id(), s.audio().samples(), s.audio().sampleRate(), 1600, 0);
+                var parts = ChunkEncoding.pcm16(s.stream().id(), s.audio().samples(), s.audio().sampleRate(), 1600, 0);
                 TestAudio.send(KAFKA.bootstrapServers(), "status-audio", parts);
                 chunks += parts.size();
-                windows += sliding.windowCount(contract.features().frameCount(s.audio().samples().length));
+                windows += sliding.windowCount(s.audio().samples().length);
             }
             TestAudio.sendRaw(KAFKA.bootstrapServers(), "status-audio", null, "not audio".getBytes());
             int expectedChunks = chunks;

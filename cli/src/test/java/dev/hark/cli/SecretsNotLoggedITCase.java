@@ -8,6 +8,7 @@ import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ class SecretsNotLoggedITCase {
         TestJobs.createTopics(KAFKA, "sec", 1);
         KAFKA.createTopic("sec-detections", 1);
         float[] audio = java.util.Arrays.copyOf(TestAudio.demoStreams().get(0).audio().samples(), 2 * 16000);
-        TestAudio.send(KAFKA.bootstrapServers(), "sec-audio", TestAudio.chunks("sec", audio, 16000, 1600, 0));
+        TestAudio.send(KAFKA.bootstrapServers(), "sec-audio", ChunkEncoding.pcm16("sec", audio, 16000, 1600, 0));
         Path config = dir.resolve("hark.yaml");
         Files.writeString(config, String.join("\n",
                 "hark:",

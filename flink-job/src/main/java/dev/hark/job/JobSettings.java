@@ -48,8 +48,7 @@ public record JobSettings(
         }
         ModelContract contract = ModelMirror.readContract(location);
         long hopMillis = config.get(HarkOptions.WINDOW_HOP).toMillis();
-        int hopFrames = (int) Math.round(hopMillis / 1000.0 * contract.features().sampleRate()
-                / contract.features().hopLength());
+        int hopFrames = WindowSettings.hopFrames(contract.features(), hopMillis);
         if (hopFrames < 1) {
             throw new IllegalArgumentException(HarkOptions.WINDOW_HOP.key() + " of " + hopMillis
                     + " ms is shorter than one frame (" + 1000.0 * contract.features().hopLength()

@@ -12,6 +12,7 @@ import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class AnnouncementRestoreITCase {
         DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
         List<Prediction> seen;
         try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "restore-predictions")) {
-            TestAudio.send(KAFKA.bootstrapServers(), "restore-audio", TestAudio.chunks("before", sample.audio().samples(), 16000, 1600, 0));
+            TestAudio.send(KAFKA.bootstrapServers(), "restore-audio", ChunkEncoding.pcm16("before", sample.audio().samples(), 16000, 1600, 0));
             awaitStream(reader, "before", 10);
             TestAudio.sendRaw(KAFKA.bootstrapServers(), controlTopic, null, TestJobs.announcement(three.toString(), "3"));
             // The control source commits its offsets when a checkpoint completes. Once the announcement's offset is
@@ -80,7 +81,7 @@ class AnnouncementRestoreITCase {
             assertEquals(1, KAFKA.awaitCommitted("hark-model-control", 1, Duration.ofSeconds(60)),
                     "the announcement is behind a checkpoint");
             FAIL_NEXT.set(true);
-            TestAudio.send(KAFKA.bootstrapServers(), "restore-audio", TestAudio.chunks("after", sample.audio().samples(), 16000, 1600, 40_000));
+            TestAudio.send(KAFKA.bootstrapServers(), "restore-audio", ChunkEncoding.pcm16("after", sample.audio().samples(), 16000, 1600, 40_000));
             seen = awaitStream(reader, "after", 10);
         } finally {
             job.cancel().get();

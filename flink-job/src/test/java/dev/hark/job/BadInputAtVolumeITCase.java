@@ -3,7 +3,7 @@ package dev.hark.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.audio.SlidingWindows;
+import dev.hark.job.features.WindowSettings;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.DeadLetter;
 import dev.hark.avro.Prediction;
@@ -18,7 +18,7 @@ import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
-import dev.hark.model.ModelContract;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ class BadInputAtVolumeITCase {
         Map<String, List<AudioChunk>> good = new TreeMap<>();
         for (int i = 0; i < 10; i++) {
             DemoStreams.Loaded s = demo.get(i % demo.size());
-            good.put("good-" + i, TestAudio.chunks("good-" + i, s.audio().samples(), s.audio().sampleRate(), 1600,
+            good.put("good-" + i, ChunkEncoding.pcm16("good-" + i, s.audio().samples(), s.audio().sampleRate(), 1600,
                     now - 40_000 + i * 37));
         }
         List<String> badIds = new ArrayList<>();
@@ -90,9 +90,9 @@ class BadInputAtVolumeITCase {
         List<ProducerRecord<byte[], byte[]>> firsts = new ArrayList<>();
         List<List<ProducerRecord<byte[], byte[]>>> goodRest = new ArrayList<>();
         for (List<AudioChunk> chunks : good.values()) {
-            firsts.add(TestAudio.record("bad-audio", chunks.get(0)));
+            firsts.add(ChunkEncoding.record("bad-audio", chunks.get(0)));
             goodRest.add(new ArrayList<>(chunks.subList(1, chunks.size()).stream()
-                    .map(c -> TestAudio.record("bad-audio", c)).toList()));
+                    .map(c -> ChunkEncoding.record("bad-audio", c)).toList()));
         }
         Map<String, BadRecords.Record> badAt = send(firsts, goodRest, bad);
 
@@ -217,13 +217,11 @@ class BadInputAtVolumeITCase {
     }
 
     private static Set<String> expectedWindows(JobSettings settings, Set<String> ids, List<DemoStreams.Loaded> demo) {
-        ModelContract contract = settings.contract();
-        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), settings.windows().hopFrames(),
-                contract.features().nMels());
+        WindowSettings windows = settings.windows();
         Set<String> expected = new HashSet<>();
         for (String id : ids) {
             DemoStreams.Loaded s = demo.get(Integer.parseInt(id.substring("good-".length())) % demo.size());
-            int n = windows.windowCount(contract.features().frameCount(s.audio().samples().length));
+            int n = windows.windowCount(s.audio().samples().length);
             for (int i = 0; i < n; i++) {
                 expected.add(id + "#" + i);
             }

@@ -12,6 +12,7 @@ import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -103,7 +104,7 @@ class ClassloadingITCase {
         KAFKA.createTopic("cl-dead", 1);
         DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
         float[] three = java.util.Arrays.copyOf(sample.audio().samples(), 3 * 16000);
-        TestAudio.send(KAFKA.bootstrapServers(), "cl-audio", TestAudio.chunks("cl", three, 16000, 1600, 0));
+        TestAudio.send(KAFKA.bootstrapServers(), "cl-audio", ChunkEncoding.pcm16("cl", three, 16000, 1600, 0));
         List<URL> classpath = jobClasspath();
         List<List<String>> labelsPerJob = new ArrayList<>();
         // Notes each class loader that loads TensorFlow (weakly), to check afterwards which can be collected.

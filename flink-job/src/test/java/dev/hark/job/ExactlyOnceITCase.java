@@ -11,8 +11,8 @@ import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
-import dev.hark.model.ModelContract;
-import dev.hark.audio.SlidingWindows;
+import dev.hark.job.features.WindowSettings;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -69,7 +69,7 @@ class ExactlyOnceITCase {
         List<DemoStreams.Loaded> streams = TestAudio.demoStreams();
         long start = 1_760_000_000_000L;
         for (DemoStreams.Loaded s : streams) {
-            TestAudio.send(KAFKA.bootstrapServers(), "eo-audio", TestAudio.chunks(s.stream().id(), s.audio().samples(),
+            TestAudio.send(KAFKA.bootstrapServers(), "eo-audio", ChunkEncoding.pcm16(s.stream().id(), s.audio().samples(),
                     s.audio().sampleRate(), 1600, start));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -81,13 +81,10 @@ class ExactlyOnceITCase {
         HarkJob.kafka(env, conf).audio(raw).build();
         env.execute("exactly-once under failure");
         assertTrue(FAILED.get(), "the injected failure happened");
-
-        ModelContract contract = settings.contract();
-        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), settings.windows().hopFrames(),
-                contract.features().nMels());
+        WindowSettings windows = settings.windows();
         Set<String> expected = new HashSet<>();
         for (DemoStreams.Loaded s : streams) {
-            int n = windows.windowCount(contract.features().frameCount(s.audio().samples().length));
+            int n = windows.windowCount(s.audio().samples().length);
             for (int i = 0; i < n; i++) {
                 expected.add(s.stream().id() + "#" + i);
             }

@@ -11,6 +11,7 @@ import dev.hark.avro.SampleEncoding;
 import dev.hark.audio.FeatureStream;
 import dev.hark.audio.Resampler;
 import dev.hark.audio.SlidingWindows;
+import dev.hark.job.features.WindowSettings;
 import dev.hark.data.DemoStreams;
 import dev.hark.data.StreamComposer;
 import dev.hark.job.detect.Debouncer;
@@ -22,6 +23,7 @@ import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;
 import java.nio.ByteBuffer;
 import dev.hark.avro.wire.WireFormat;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,22 +128,22 @@ class HarkJobITCase {
         try (KafkaProducer<byte[], byte[]> producer = TestAudio.producer(KAFKA.bootstrapServers())) {
             int chunkSamples = 1300; // not a multiple of the hop: frames straddle chunks
             for (DemoStreams.Loaded s : streams) {
-                List<AudioChunk> chunks = new ArrayList<>(TestAudio.chunks(s.stream().id(), s.audio().samples(),
+                List<AudioChunk> chunks = new ArrayList<>(ChunkEncoding.pcm16(s.stream().id(), s.audio().samples(),
                         s.audio().sampleRate(), chunkSamples, start));
                 Collections.swap(chunks, 3, 4);          // out of order in transit
                 Collections.swap(chunks, 20, 22);
                 chunks.add(10, chunks.get(7));           // a duplicate
-                chunks.forEach(chunk -> producer.send(TestAudio.record("audio", chunk)));
+                chunks.forEach(chunk -> producer.send(ChunkEncoding.record("audio", chunk)));
             }
             producer.send(new ProducerRecord<>("audio", "junk".getBytes(), "not avro at all".getBytes()));
-            producer.send(TestAudio.record("audio", AudioChunk.newBuilder().setStreamId("odd-rate").setSequence(0)
+            producer.send(ChunkEncoding.record("audio", AudioChunk.newBuilder().setStreamId("odd-rate").setSequence(0)
                     .setEventTime(Instant.ofEpochMilli(start)).setSampleRate(44099).setChannels(2)
                     .setEncoding(SampleEncoding.PCM_S16LE).setSamples(ByteBuffer.wrap(new byte[400])).build()));
             // The first stream again, as a 44.1 kHz stereo float recording: the job resamples and downmixes it.
             List<AudioChunk> cd = stereoFloatChunks(RESAMPLED_ID, atCdRate, start);
-            cd.forEach(chunk -> producer.send(TestAudio.record("audio", chunk)));
+            cd.forEach(chunk -> producer.send(ChunkEncoding.record("audio", chunk)));
             // ... and ends it explicitly: the job scores the resampler's tail and frees the stream.
-            producer.send(TestAudio.record("audio", dev.hark.avro.wire.AudioChunks.endOf(cd.get(cd.size() - 1))));
+            producer.send(ChunkEncoding.record("audio", dev.hark.avro.wire.AudioChunks.endOf(cd.get(cd.size() - 1))));
             producer.flush();
         }
 
@@ -168,16 +170,17 @@ class HarkJobITCase {
 
         Map<String, Integer> expected = new HashMap<>();
         int total = 0;
-        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), 100, contract.features().featuresPerFrame());
+        WindowSettings windows = JobSettings.from(conf).windows();
         for (DemoStreams.Loaded s : streams) {
-            int n = windows.windowCount(contract.features().frameCount(s.audio().samples().length));
+            int n = windows.windowCount(s.audio().samples().length);
             expected.put(s.stream().id(), n);
             total += n;
         }
         // The resampled stream ends with an end-of-stream chunk, so it yields every frame of the whole signal.
         int resampledFrames = new FeatureStream(contract.features()).extractAll(atCdRate, 44100).length
                 / contract.features().featuresPerFrame();
-        expected.put(RESAMPLED_ID, windows.windowCount(resampledFrames));
+        expected.put(RESAMPLED_ID, new SlidingWindows(windows.windowFrames(), windows.hopFrames(), 1)
+                .windowCount(resampledFrames));
         total += expected.get(RESAMPLED_ID);
         assertEquals(expected.get(first.stream().id()), expected.get(RESAMPLED_ID), "resampling keeps every window");
         List<Prediction> predictions;

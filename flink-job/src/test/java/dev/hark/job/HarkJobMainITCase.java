@@ -10,6 +10,7 @@ import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -32,7 +33,7 @@ class HarkJobMainITCase {
         TestJobs.createTopics(KAFKA, "main", 1);
         DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
         float[] threeSeconds = java.util.Arrays.copyOf(sample.audio().samples(), 3 * 16000);
-        TestAudio.send(KAFKA.bootstrapServers(), "main-audio", TestAudio.chunks("main", threeSeconds, 16000, 1600, 0));
+        TestAudio.send(KAFKA.bootstrapServers(), "main-audio", ChunkEncoding.pcm16("main", threeSeconds, 16000, 1600, 0));
 
         HarkJob.main(new String[] {"--hark.kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "--hark.model.dir", ModelVersions.BUNDLED.toString(), "--hark.topic.audio", "main-audio",

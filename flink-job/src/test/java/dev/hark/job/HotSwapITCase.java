@@ -12,6 +12,7 @@ import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +52,11 @@ class HotSwapITCase {
         DemoStreams.Loaded sample = TestAudio.demoStreams().get(0);
         List<Prediction> seen;
         try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "swap-predictions")) {
-            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", TestAudio.chunks("before", sample.audio().samples(), 16000, 1600, 0));
+            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", ChunkEncoding.pcm16("before", sample.audio().samples(), 16000, 1600, 0));
             reader.untilCount("swap-predictions", 10, WAIT);
             ModelVersions.add(root, "2");
             long next = untilServed(reader, root, "2", Arrays.copyOf(sample.audio().samples(), 2 * 16000), 20_000);
-            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", TestAudio.chunks("after", sample.audio().samples(), 16000, 1600, next));
+            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", ChunkEncoding.pcm16("after", sample.audio().samples(), 16000, 1600, next));
             reader.until(r -> ofStream(r, "after").size() >= 10, WAIT);
             seen = new ArrayList<>(ofStream(reader, "before"));
             seen.addAll(ofStream(reader, "after"));
@@ -80,7 +81,7 @@ class HotSwapITCase {
         long eventTime = from;
         for (int i = 0; i < 60; i++) {
             String id = "probe-" + i;
-            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", TestAudio.chunks(id, probe, 16000, 1600, eventTime));
+            TestAudio.send(KAFKA.bootstrapServers(), "swap-audio", ChunkEncoding.pcm16(id, probe, 16000, 1600, eventTime));
             eventTime += 5_000;
             List<Prediction> answers = ofStream(reader.until(r -> !ofStream(r, id).isEmpty(), WAIT), id);
             if (answers.isEmpty()) {
@@ -113,7 +114,7 @@ class HotSwapITCase {
         List<Prediction> seen;
         List<DeadLetter> deadLetters;
         try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "ann-predictions", "ann-dead")) {
-            TestAudio.send(KAFKA.bootstrapServers(), "ann-audio", TestAudio.chunks("before", sample.audio().samples(), 16000, 1600, 0));
+            TestAudio.send(KAFKA.bootstrapServers(), "ann-audio", ChunkEncoding.pcm16("before", sample.audio().samples(), 16000, 1600, 0));
             reader.untilCount("ann-predictions", 10, WAIT);
             // A good model, then a broken one (rejected: the good one stays), then bytes that are no announcement.
             TestAudio.sendRaw(KAFKA.bootstrapServers(), control, null, TestJobs.announcement(three.toString(), "3"));
@@ -121,7 +122,7 @@ class HotSwapITCase {
             TestAudio.sendRaw(KAFKA.bootstrapServers(), control, null, "switch to v5 please".getBytes());
             reader.untilCount("ann-dead", 1, WAIT);
             Thread.sleep(1000); // the announcements before that record reach both inference subtasks
-            TestAudio.send(KAFKA.bootstrapServers(), "ann-audio", TestAudio.chunks("after", sample.audio().samples(), 16000, 1600, 20_000));
+            TestAudio.send(KAFKA.bootstrapServers(), "ann-audio", ChunkEncoding.pcm16("after", sample.audio().samples(), 16000, 1600, 20_000));
             seen = reader.untilCount("ann-predictions", 20, WAIT).values("ann-predictions", Prediction.getDecoder());
             deadLetters = reader.values("ann-dead", DeadLetter.getDecoder());
         } finally {

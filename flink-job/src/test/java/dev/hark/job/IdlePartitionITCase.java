@@ -10,6 +10,7 @@ import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -45,11 +46,11 @@ class IdlePartitionITCase {
         List<Prediction> predictions;
         try (KafkaProducer<byte[], byte[]> producer = TestAudio.producer(KAFKA.bootstrapServers());
              TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "idle-predictions")) {
-            for (AudioChunk chunk : TestAudio.chunks("gappy", sixSeconds, 16000, 1600, 1_760_000_000_000L)) {
+            for (AudioChunk chunk : ChunkEncoding.pcm16("gappy", sixSeconds, 16000, 1600, 1_760_000_000_000L)) {
                 if (chunk.getSequence() == 5) {
                     continue; // 0.5-0.6 s never arrives
                 }
-                ProducerRecord<byte[], byte[]> r = TestAudio.record("idle-audio", chunk);
+                ProducerRecord<byte[], byte[]> r = ChunkEncoding.record("idle-audio", chunk);
                 producer.send(new ProducerRecord<>(r.topic(), 0, r.timestamp(), r.key(), r.value())); // partition 0 only
             }
             producer.flush();

@@ -3,7 +3,7 @@ package dev.hark.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.audio.SlidingWindows;
+import dev.hark.job.features.WindowSettings;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.Prediction;
 import dev.hark.data.DemoStreams;
@@ -13,7 +13,7 @@ import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
-import dev.hark.model.ModelContract;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,9 +56,7 @@ class ShortSoakITCase {
         env.enableCheckpointing(300);
         JobClient job = HarkJob.start(env, conf);
         List<DemoStreams.Loaded> demo = TestAudio.demoStreams();
-        ModelContract contract = settings.contract();
-        SlidingWindows windows = new SlidingWindows(contract.windowFrames(), settings.windows().hopFrames(),
-                contract.features().nMels());
+        WindowSettings windows = settings.windows();
         List<String> sizes = new ArrayList<>();
         try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "soak-predictions")) {
             long baseline = settledCheckpointBytes(checkpoints);
@@ -67,13 +65,13 @@ class ShortSoakITCase {
                 long start = System.currentTimeMillis() - 60_000;
                 for (int s = 0; s < STREAMS; s++) {
                     DemoStreams.Loaded audio = demo.get(s % demo.size());
-                    List<AudioChunk> chunks = new ArrayList<>(TestAudio.chunks("round" + round + "-" + s,
+                    List<AudioChunk> chunks = new ArrayList<>(ChunkEncoding.pcm16("round" + round + "-" + s,
                             audio.audio().samples(), 16000, 1600, start));
                     if (s % 2 == 0) { // ended; the others just go silent
                         chunks.add(dev.hark.avro.wire.AudioChunks.endOf(chunks.get(chunks.size() - 1)));
                     }
                     TestAudio.send(KAFKA.bootstrapServers(), "soak-audio", chunks);
-                    int n = windows.windowCount(contract.features().frameCount(audio.audio().samples().length));
+                    int n = windows.windowCount(audio.audio().samples().length);
                     // A silent stream's last window is complete only once a later chunk comes: count the sure ones.
                     expected += s % 2 == 0 ? n : n - 1;
                 }
@@ -81,8 +79,8 @@ class ShortSoakITCase {
                 reader.untilCount("soak-predictions", wanted, Duration.ofSeconds(90));
                 assertTrue(reader.count("soak-predictions") >= wanted, "round " + round + " predicted");
                 long during = CheckpointFolder.newestCompleteBytes(checkpoints);
-                Thread.sleep(IDLE.toMillis() * 9 / 8 + 500); // past every idle timer
-                long after = settledCheckpointBytes(checkpoints);
+                long after = checkpointBytesOnceAtMost(checkpoints, baseline + 2_048,
+                        IDLE.multipliedBy(3).plusSeconds(60));
                 sizes.add("round " + round + ": " + during + " B with streams, " + after + " B after");
                 assertTrue(after <= baseline + 2_048, "round " + round + ": " + after + " B of checkpoint after the"
                         + " streams ended or went idle, " + baseline + " B before any stream (" + sizes + ")");
@@ -92,6 +90,19 @@ class ShortSoakITCase {
             job.cancel().get();
         }
         assertEquals(ROUNDS, sizes.size());
+    }
+
+    /**
+     * Settled checkpoint sizes, until one is at most {@code limit} bytes (the idle timers have freed every stream) or
+     * {@code within} has passed; the last size seen.
+     */
+    private static long checkpointBytesOnceAtMost(Path root, long limit, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long bytes;
+        do {
+            bytes = settledCheckpointBytes(root);
+        } while (bytes > limit && System.nanoTime() < deadline);
+        return bytes;
     }
 
     /** The newest complete checkpoint's size once two more have completed (so it reflects the state of now). */

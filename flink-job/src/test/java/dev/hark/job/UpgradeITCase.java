@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.audio.SlidingWindows;
+import dev.hark.job.features.WindowSettings;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.Detection;
 import dev.hark.avro.Prediction;
@@ -14,8 +14,8 @@ import dev.hark.job.testing.LoopbackMiniCluster;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
-import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -54,7 +54,7 @@ class UpgradeITCase {
         Path three = ModelVersions.add(dir.resolve("models"), "3");
         List<DemoStreams.Loaded> demo = TestAudio.demoStreams();
         long start = System.currentTimeMillis() - 120_000;
-        List<List<AudioChunk>> streams = demo.stream().map(s -> TestAudio.chunks("up-" + s.stream().id(),
+        List<List<AudioChunk>> streams = demo.stream().map(s -> ChunkEncoding.pcm16("up-" + s.stream().id(),
                 s.audio().samples(), s.audio().sampleRate(), 1600, start)).toList();
 
         // Version 1: parallelism 2, no detections. The announcement first, then the first half of every stream.
@@ -128,8 +128,6 @@ class UpgradeITCase {
 
     /** Windows of a stream of {@code samples} samples at the model's rate. */
     private static int windows(JobSettings settings, int samples) {
-        ModelContract contract = settings.contract();
-        return new SlidingWindows(contract.windowFrames(), settings.windows().hopFrames(), contract.features().nMels())
-                .windowCount(contract.features().frameCount(samples));
+        return settings.windows().windowCount(samples);
     }
 }

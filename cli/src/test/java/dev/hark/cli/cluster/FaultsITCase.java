@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hark.audio.SlidingWindows;
+import dev.hark.job.HarkOptions;
+import dev.hark.job.features.WindowSettings;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.Prediction;
-import dev.hark.avro.SampleEncoding;
 import dev.hark.avro.wire.AudioChunks;
 import dev.hark.cli.HarkCommand;
 import dev.hark.data.DemoStreams;
@@ -17,7 +17,8 @@ import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;
-import dev.hark.audio.PcmDecoder;
+import dev.hark.job.ingest.ChunkEncoding;
+import dev.hark.client.RealTimePacer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,12 +101,11 @@ class FaultsITCase {
                 Map<String, Integer> sent = streams.finish();
 
                 ModelContract contract = ModelContract.read(ModelVersions.BUNDLED);
-                int hopFrames = (int) Math.round(0.5 * contract.features().sampleRate() / contract.features().hopLength());
-                SlidingWindows windows = new SlidingWindows(contract.windowFrames(), hopFrames, // the default 500 ms hop
-                        contract.features().featuresPerFrame());
+                WindowSettings windows = WindowSettings.of(contract, WindowSettings.hopFrames(contract.features(),
+                        HarkOptions.WINDOW_HOP.defaultValue().toMillis()), 0);
                 Set<String> expected = new HashSet<>();
                 sent.forEach((id, samples) -> {
-                    int n = windows.windowCount(contract.features().frameCount(samples));
+                    int n = windows.windowCount(samples);
                     for (int w = 0; w < n; w++) {
                         expected.add(id + "#" + w);
                     }
@@ -208,7 +208,10 @@ class FaultsITCase {
             thread = new Thread(() -> {
                 try {
                     long[] position = new long[audio.size()];
-                    for (long tick = 0; !stop.get(); tick++) {
+                    RealTimePacer.run(origin, 100, true, tick -> {
+                        if (stop.get()) {
+                            return false;
+                        }
                         last.clear();
                         for (int s = 0; s < audio.size(); s++) {
                             float[] source = audio.get(s);
@@ -218,18 +221,14 @@ class FaultsITCase {
                             }
                             position[s] += chunk.length;
                             String id = "faulty-" + s;
-                            AudioChunk c = AudioChunks.split(id, PcmDecoder.encodePcm16(chunk), SampleEncoding.PCM_S16LE,
-                                    1, 16000, chunk.length, origin + tick * 100).get(0);
+                            AudioChunk c = ChunkEncoding.pcm16(id, chunk, 16000, chunk.length, origin + tick * 100).get(0);
                             c.setSequence(tick);
-                            producer.send(TestAudio.record(topic, c));
+                            producer.send(ChunkEncoding.record(topic, c));
                             samplesSent.merge(id, chunk.length, Integer::sum);
                             last.add(c);
                         }
-                        long wait = origin + (tick + 1) * 100 - System.currentTimeMillis();
-                        if (wait > 0) {
-                            Thread.sleep(wait);
-                        }
-                    }
+                        return true;
+                    });
                 } catch (Exception e) {
                     failure = e;
                 }
@@ -245,7 +244,7 @@ class FaultsITCase {
                 throw failure;
             }
             for (AudioChunk c : last) {
-                producer.send(TestAudio.record(topic, AudioChunks.endOf(c)));
+                producer.send(ChunkEncoding.record(topic, AudioChunks.endOf(c)));
             }
             producer.flush();
             return samplesSent;

@@ -11,6 +11,7 @@ import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
 import dev.hark.job.testing.TopicReader;
 import dev.hark.model.ModelVersions;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class StandaloneClusterITCase {
     }
 
     private static void send(String prefix, String stream, float[] audio, long start) {
-        TestAudio.send(KAFKA.bootstrapServers(), prefix + "-audio", TestAudio.chunks(stream, audio, 16000, 1600, start));
+        TestAudio.send(KAFKA.bootstrapServers(), prefix + "-audio", ChunkEncoding.pcm16(stream, audio, 16000, 1600, start));
     }
 
     /** Copies of TensorFlow's JNI library mapped into the TaskManager: one per class loader that loaded TensorFlow. */

@@ -35,6 +35,20 @@ public record WindowSettings(FeatureSpec features, ModelContract.InputKind input
         return 4 * (windowValues + features.nFft() + RESAMPLER_HISTORY_SAMPLES) + 1024;
     }
 
+    /**
+     * How many windows the job predicts for a stream of {@code samples} samples at the model's rate that ends with an
+     * end-of-stream chunk; one that goes silent instead has its last window completed only by a later chunk.
+     */
+    public int windowCount(long samples) {
+        long frames = features.frameCount(samples);
+        return frames < windowFrames ? 0 : (int) ((frames - windowFrames) / hopFrames + 1);
+    }
+
+    /** {@code hopMillis} in frames of the front end, rounded (0 where it is under half a frame). */
+    public static int hopFrames(FeatureSpec features, long hopMillis) {
+        return (int) Math.round(hopMillis / 1000.0 * features.sampleRate() / features.hopLength());
+    }
+
     /** Log-mel windows of the contract's length. */
     public static WindowSettings of(ModelContract contract, int hopFrames, long streamIdleMillis) {
         return new WindowSettings(contract.features(), contract.inputKind(), contract.windowFrames(), hopFrames,

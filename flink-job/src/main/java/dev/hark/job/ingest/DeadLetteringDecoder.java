@@ -1,8 +1,6 @@
 package dev.hark.job.ingest;
 
 import dev.hark.avro.DeadLetter;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -21,9 +19,7 @@ public abstract class DeadLetteringDecoder<T> extends ProcessFunction<RawRecord,
 
     private final String acceptedMetric;
     private transient Counter accepted;
-    private transient Counter deadLetters;
-    /** deadLetters{reason=...}: one counter per reason, made on first use. */
-    private transient Map<String, Counter> deadLettersByReason;
+    private transient DeadLetterCounters deadLetters;
 
     protected DeadLetteringDecoder(String acceptedMetric) {
         this.acceptedMetric = acceptedMetric;
@@ -40,8 +36,7 @@ public abstract class DeadLetteringDecoder<T> extends ProcessFunction<RawRecord,
     public final void open(OpenContext openContext) {
         openDecoding();
         accepted = getRuntimeContext().getMetricGroup().counter(acceptedMetric);
-        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
-        deadLettersByReason = new HashMap<>();
+        deadLetters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -50,9 +45,7 @@ public abstract class DeadLetteringDecoder<T> extends ProcessFunction<RawRecord,
         try {
             decoded = decode(raw);
         } catch (ChunkDecoding.Rejected rejected) {
-            deadLetters.inc();
-            deadLettersByReason.computeIfAbsent(rejected.reason(), reason -> getRuntimeContext().getMetricGroup()
-                    .addGroup("reason", reason).counter("deadLetters")).inc();
+            deadLetters.count(rejected.reason());
             ctx.output(DEAD_LETTERS, ChunkDecoding.deadLetter(raw, rejected, System.currentTimeMillis()));
             return;
         }

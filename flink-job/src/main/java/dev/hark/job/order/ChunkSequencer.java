@@ -3,9 +3,8 @@ package dev.hark.job.order;
 import dev.hark.job.IdleTimers;
 import dev.hark.job.ingest.AudioChunkEvent;
 import dev.hark.job.ingest.ChunkDecoding;
+import dev.hark.job.ingest.DeadLetterCounters;
 import dev.hark.job.ingest.DeadLetteringDecoder;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -61,8 +60,7 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
     private transient Counter gapsSkipped;
     private transient Counter gapsSkippedWaitingFull;
     private transient Counter idleStreamsCleared;
-    private transient Counter deadLetters;
-    private transient Map<String, Counter> deadLettersByReason;
+    private transient DeadLetterCounters deadLetters;
 
     public ChunkSequencer(OrderSettings settings) {
         this.maxOutOfOrderMillis = settings.maxOutOfOrderMillis();
@@ -92,8 +90,7 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
         gapsSkipped = metrics.counter("sequenceGapsSkipped");
         gapsSkippedWaitingFull = metrics.counter("sequenceGapsSkippedWaitingFull");
         idleStreamsCleared = metrics.counter("idleStreamsCleared");
-        deadLetters = metrics.counter("deadLetters");
-        deadLettersByReason = new HashMap<>();
+        deadLetters = new DeadLetterCounters(metrics);
         metrics.gauge("liveStreams", () -> liveStreams);
     }
 
@@ -259,9 +256,7 @@ public final class ChunkSequencer extends KeyedProcessFunction<String, AudioChun
     }
 
     private void reject(Context ctx, AudioChunkEvent chunk, String reason, String message) {
-        deadLetters.inc();
-        deadLettersByReason.computeIfAbsent(reason, r -> getRuntimeContext().getMetricGroup()
-                .addGroup("reason", r).counter("deadLetters")).inc();
+        deadLetters.count(reason);
         ctx.output(DeadLetteringDecoder.DEAD_LETTERS, ChunkDecoding.deadLetter(chunk, reason, message,
                 ctx.timerService().currentProcessingTime()));
     }

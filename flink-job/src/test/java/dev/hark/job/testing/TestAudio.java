@@ -1,11 +1,8 @@
 package dev.hark.job.testing;
 
-import dev.hark.audio.PcmDecoder;
 import dev.hark.avro.AudioChunk;
-import dev.hark.avro.SampleEncoding;
-import dev.hark.avro.wire.AudioChunks;
-import dev.hark.avro.wire.WireFormat;
 import dev.hark.data.DemoStreams;
+import dev.hark.job.ingest.ChunkEncoding;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +24,6 @@ public final class TestAudio {
         return DemoStreams.loadBundled(REPOSITORY);
     }
 
-    /** Mono 16-bit chunks of {@code chunkSamples} samples, from {@code startMillis} on. */
-    public static List<AudioChunk> chunks(String streamId, float[] samples, int sampleRate, int chunkSamples, long startMillis) {
-        byte[] pcm = PcmDecoder.encodePcm16(samples);
-        return AudioChunks.split(streamId, pcm, SampleEncoding.PCM_S16LE, 1, sampleRate, chunkSamples, startMillis);
-    }
-
-    /** The record a producer sends: keyed as the wire contract says, timestamped with the chunk's event time. */
-    public static ProducerRecord<byte[], byte[]> record(String topic, AudioChunk chunk) {
-        byte[] value = WireFormat.encode(chunk, AudioChunk.getEncoder());
-        return new ProducerRecord<>(topic, null, chunk.getEventTime().toEpochMilli(), AudioChunks.key(chunk), value);
-    }
-
     public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
@@ -47,7 +32,7 @@ public final class TestAudio {
     /** Sends every chunk and returns once the broker has them all. */
     public static void send(String bootstrapServers, String topic, List<AudioChunk> chunks) {
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
-            chunks.forEach(chunk -> producer.send(record(topic, chunk)));
+            chunks.forEach(chunk -> producer.send(ChunkEncoding.record(topic, chunk)));
             producer.flush();
         }
     }

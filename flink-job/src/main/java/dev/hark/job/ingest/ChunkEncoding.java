@@ -1,4 +1,4 @@
-package dev.hark.client;
+package dev.hark.job.ingest;
 
 import dev.hark.audio.PcmDecoder;
 import dev.hark.avro.AudioChunk;
@@ -8,13 +8,14 @@ import dev.hark.avro.wire.WireFormat;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Cuts mono audio into {@link AudioChunk} records (16-bit PCM) and makes the Kafka records that carry them. */
-public final class ChunkProducer {
-    private ChunkProducer() {
+/** What a producer sends, the inverse of {@link ChunkDecoding}: audio cut into chunks, and the records that carry them. */
+public final class ChunkEncoding {
+    private ChunkEncoding() {
     }
 
-    /** The chunks of one stream, in sequence order. */
-    public static List<AudioChunk> chunks(String streamId, float[] samples, int sampleRate, int chunkSamples, long startMillis) {
+    /** Mono 16-bit PCM chunks of {@code chunkSamples} samples, in sequence order, from {@code startMillis} on. */
+    public static List<AudioChunk> pcm16(String streamId, float[] samples, int sampleRate, int chunkSamples,
+                                         long startMillis) {
         return AudioChunks.split(streamId, PcmDecoder.encodePcm16(samples), SampleEncoding.PCM_S16LE, 1, sampleRate,
                 chunkSamples, startMillis);
     }
