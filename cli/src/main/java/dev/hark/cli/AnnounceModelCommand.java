@@ -2,7 +2,7 @@ package dev.hark.cli;
 
 import dev.hark.avro.ModelAnnouncement;
 import dev.hark.avro.wire.WireFormat;
-import dev.hark.job.inference.ModelMirror;
+import dev.hark.job.inference.ModelLocation;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelRoot;
 import java.nio.file.Path;
@@ -47,8 +47,9 @@ final class AnnounceModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String target = ModelMirror.isUri(location) ? location : Path.of(location).toAbsolutePath().normalize().toString();
-        if (!ModelMirror.isUri(location)) {
+        ModelLocation parsed = ModelLocation.parse(location);
+        String target = parsed.toString();
+        if (!parsed.isRemote()) {
             check(Path.of(target)); // what a job would refuse, refused here with the reason
         }
         ModelAnnouncement announcement = ModelAnnouncement.newBuilder()

@@ -70,8 +70,7 @@ final class JobOptions {
             conf.set(HarkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
         }
         if (model != null) {
-            conf.set(HarkOptions.MODEL_DIR, dev.hark.job.inference.ModelMirror.isUri(model)
-                    ? model : Path.of(model).toAbsolutePath().toString());
+            conf.set(HarkOptions.MODEL_DIR, dev.hark.job.inference.ModelLocation.parse(model).toString());
         } else if (conf.getOptional(HarkOptions.MODEL_DIR).isEmpty()) {
             conf.set(HarkOptions.MODEL_DIR, bundledModel().toAbsolutePath().toString());
         }

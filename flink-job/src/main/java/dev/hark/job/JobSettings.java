@@ -3,14 +3,13 @@ package dev.hark.job;
 import dev.hark.job.detect.DetectionSettings;
 import dev.hark.job.features.WindowSettings;
 import dev.hark.job.inference.InferenceSettings;
-import dev.hark.job.inference.ModelMirror;
+import dev.hark.job.inference.ModelLocation;
 import dev.hark.job.ingest.IngestSettings;
 import dev.hark.job.order.OrderSettings;
 import dev.hark.job.order.StreamLimits;
 import dev.hark.model.ModelContract;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
@@ -39,14 +38,11 @@ public record JobSettings(
         if (config instanceof Configuration c) {
             HarkOptions.requireKnownKeys(c.keySet());
         }
-        String location = config.getOptional(HarkOptions.MODEL_DIR)
+        ModelLocation location = ModelLocation.parse(config.getOptional(HarkOptions.MODEL_DIR)
                 .or(() -> Optional.ofNullable(environment.get(HarkOptions.MODEL_DIR_ENVIRONMENT)).filter(v -> !v.isBlank()))
                 .orElseThrow(() -> new IllegalArgumentException("no model: set " + HarkOptions.MODEL_DIR.key()
-                        + " (--model DIR) or " + HarkOptions.MODEL_DIR_ENVIRONMENT + " to a folder with hark-model.json"));
-        if (!ModelMirror.isUri(location)) {
-            location = Path.of(location).toAbsolutePath().toString();
-        }
-        ModelContract contract = ModelMirror.readContract(location);
+                        + " (--model DIR) or " + HarkOptions.MODEL_DIR_ENVIRONMENT + " to a folder with hark-model.json")));
+        ModelContract contract = location.readContract();
         long hopMillis = config.get(HarkOptions.WINDOW_HOP).toMillis();
         int hopFrames = WindowSettings.hopFrames(contract.features(), hopMillis);
         if (hopFrames < 1) {

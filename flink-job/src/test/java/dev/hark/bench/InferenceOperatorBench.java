@@ -95,7 +95,7 @@ public final class InferenceOperatorBench {
     /** Windows per second through the operator, a fresh one per measurement (it opens and warms up its own model). */
     static double operatorLoop(ModelContract contract, List<FeatureWindow> windows, int batch, double seconds,
                                Precision precision) throws Exception {
-        InferenceSettings settings = new InferenceSettings(MODEL.toString(), contract, contract.labels().size(), 1,
+        InferenceSettings settings = new InferenceSettings(dev.hark.job.inference.ModelLocation.parse(MODEL.toString()), contract, contract.labels().size(), 1,
                 batch, 20, 0, precision);
         try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> harness =
                      new OneInputStreamOperatorTestHarness<>(new BatchInferenceOperator(settings))) {

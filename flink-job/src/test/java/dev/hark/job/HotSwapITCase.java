@@ -95,8 +95,11 @@ class HotSwapITCase {
     }
 
     private static List<Prediction> ofStream(TopicReader reader, String streamId) {
-        return reader.values("swap-predictions", Prediction.getDecoder()).stream()
-                .filter(p -> p.getStreamId().equals(streamId)).toList();
+        return ofStream(reader, "swap-predictions", streamId);
+    }
+
+    private static List<Prediction> ofStream(TopicReader reader, String topic, String streamId) {
+        return TestJobs.predictionsOf(reader, topic, streamId);
     }
 
     @Test
@@ -121,9 +124,16 @@ class HotSwapITCase {
             TestAudio.sendRaw(KAFKA.bootstrapServers(), control, null, TestJobs.announcement(broken.toUri().toString(), null));
             TestAudio.sendRaw(KAFKA.bootstrapServers(), control, null, "switch to v5 please".getBytes());
             reader.untilCount("ann-dead", 1, WAIT);
-            Thread.sleep(1000); // the announcements before that record reach both inference subtasks
-            TestAudio.send(KAFKA.bootstrapServers(), "ann-audio", ChunkEncoding.pcm16("after", sample.audio().samples(), 16000, 1600, 20_000));
-            seen = reader.untilCount("ann-predictions", 20, WAIT).values("ann-predictions", Prediction.getDecoder());
+            // Each inference subtask checks the announcements on its own model thread: probe both until both serve 3.
+            long next = 20_000;
+            for (int subtask = 0; subtask < 2; subtask++) {
+                next = TestJobs.untilServedBy(KAFKA, reader, "ann", subtask, 2, "3",
+                        Arrays.copyOf(sample.audio().samples(), 2 * 16000), next);
+            }
+            TestAudio.send(KAFKA.bootstrapServers(), "ann-audio", ChunkEncoding.pcm16("after", sample.audio().samples(), 16000, 1600, next));
+            reader.until(r -> ofStream(r, "ann-predictions", "after").size() >= 10, WAIT);
+            seen = new ArrayList<>(ofStream(reader, "ann-predictions", "before"));
+            seen.addAll(ofStream(reader, "ann-predictions", "after"));
             deadLetters = reader.values("ann-dead", DeadLetter.getDecoder());
         } finally {
             job.cancel().get();

@@ -60,17 +60,25 @@ class UpgradeITCase {
         // Version 1: parallelism 2, no detections. The announcement first, then the first half of every stream.
         TestAudio.sendRaw(KAFKA.bootstrapServers(), control, null, TestJobs.announcement(three.toString(), "3"));
         JobClient v1 = start(conf, 2, null);
-        // Once the control source's offset past the announcement is committed, a checkpoint holds the announced
-        // model in the inference operators' state: every window from here on is scored with it.
+        // Once the control source's offset past the announcement is committed, a checkpoint holds the announcement
+        // in the inference operators' state (served, or still being checked); once both subtasks serve it, every
+        // window from here on is scored with it.
         assertEquals(1, KAFKA.awaitCommitted("hark-model-control", 1, Duration.ofSeconds(90)),
                 "the announcement is behind a checkpoint");
+        try (TopicReader probes = TopicReader.of(KAFKA.bootstrapServers(), "upgrade-predictions")) {
+            float[] probe = java.util.Arrays.copyOf(demo.get(0).audio().samples(), 2 * 16000);
+            long next = start - 60_000; // probes' event time stays before the streams'
+            for (int subtask = 0; subtask < 2; subtask++) {
+                next = TestJobs.untilServedBy(KAFKA, probes, "upgrade", subtask, 2, "3", probe, next);
+            }
+        }
         for (List<AudioChunk> chunks : streams) {
             TestAudio.send(KAFKA.bootstrapServers(), "upgrade-audio", chunks.subList(0, chunks.size() / 2));
         }
         JobSettings settings = JobSettings.from(conf);
         int firstHalf = streams.stream().mapToInt(c -> windows(settings, c.size() / 2 * 1600 - 1600)).sum();
         try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "upgrade-predictions")) {
-            reader.untilCount("upgrade-predictions", firstHalf, Duration.ofSeconds(90));
+            reader.until(r -> ofStreams(r).size() >= firstHalf, Duration.ofSeconds(90));
         }
         String savepoint = v1.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
                 SavepointFormatType.CANONICAL).get();
@@ -97,9 +105,9 @@ class UpgradeITCase {
         int deadLetters;
         try (TopicReader reader = TopicReader.of(KAFKA.bootstrapServers(), "upgrade-predictions",
                 "upgrade-detections", "upgrade-dead")) {
-            reader.untilCount("upgrade-predictions", expected.size(), Duration.ofSeconds(90))
+            reader.until(r -> ofStreams(r).size() >= expected.size(), Duration.ofSeconds(90))
                     .andFor(Duration.ofSeconds(3));
-            predictions = reader.values("upgrade-predictions", Prediction.getDecoder());
+            predictions = ofStreams(reader);
             detections = reader.values("upgrade-detections", Detection.getDecoder());
             deadLetters = reader.count("upgrade-dead");
         } finally {
@@ -112,6 +120,12 @@ class UpgradeITCase {
         assertTrue(predictions.stream().allMatch(p -> p.getModelVersion().equals("3")),
                 "the announced model, before and after the upgrade");
         assertFalse(detections.isEmpty(), "the new operator runs");
+    }
+
+    /** The predictions of the test's streams, without the probes'. */
+    private static List<Prediction> ofStreams(TopicReader reader) {
+        return reader.values("upgrade-predictions", Prediction.getDecoder()).stream()
+                .filter(p -> p.getStreamId().startsWith("up-")).toList();
     }
 
     private static JobClient start(Configuration conf, int parallelism, String savepoint) throws Exception {

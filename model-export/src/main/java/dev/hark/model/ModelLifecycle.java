@@ -63,6 +63,11 @@ public final class ModelLifecycle implements AutoCloseable {
             return dir;
         }
 
+        /** What brought it: a new version under the watched root, an announcement. */
+        public String why() {
+            return why;
+        }
+
         /** False when its location holds the model served already: swapping only changes what is watched. */
         public boolean changesModel() {
             return classifier != null;
@@ -229,6 +234,17 @@ public final class ModelLifecycle implements AutoCloseable {
 
     /** Serves {@code candidate} from now on and watches its location; closes the model it replaces. */
     public void swap(Candidate candidate) {
+        AudioClassifier replaced = replace(candidate);
+        if (replaced != null) {
+            replaced.close();
+        }
+    }
+
+    /**
+     * Serves {@code candidate} from now on and watches its location; returns the model it replaces (null if it
+     * changes only what is watched), still open: for a caller that may still be scoring with it, and closes it later.
+     */
+    public AudioClassifier replace(Candidate candidate) {
         requireServing();
         if (!candidate.location.equals(watched)) {
             rejected.clear(); // those were versions of another root
@@ -236,7 +252,7 @@ public final class ModelLifecycle implements AutoCloseable {
         watched = candidate.location;
         watchedIsRoot = candidate.root;
         if (!candidate.changesModel()) {
-            return;
+            return null;
         }
         AudioClassifier old = serving;
         Path from = servingDir;
@@ -245,7 +261,7 @@ public final class ModelLifecycle implements AutoCloseable {
         ModelContract contract = serving.contract();
         LOG.info("switched model {} -> {} ({} v{}; {})", from, servingDir, contract.name(), contract.version(), candidate.why);
         listener.swapped(from, servingDir, contract, candidate.why);
-        old.close();
+        return old;
     }
 
     /** Closes a candidate that will not be swapped in. */

@@ -7,9 +7,11 @@ import dev.hark.model.AudioClassifier;
 import dev.hark.model.MicroBatcher;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelLifecycle;
+import dev.hark.model.ModelSupplier;
 import dev.hark.model.TensorFlowDevices;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -31,10 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores the windows of all streams of a subtask in micro-batches: a thin adapter over {@link MicroBatcher} (a batch
- * goes to TensorFlow when full or when its oldest window has waited long enough) and {@link ModelLifecycle} (one
- * model per subtask: loaded in {@link #open}, replacements checked and swapped in between two batches, closed in
- * {@link #close}). Windows still waiting are scored before every checkpoint barrier and at the end of input, so
- * batching keeps no state.
+ * goes to TensorFlow when full or when its oldest window has waited long enough) and {@link ModelSupplier} (one model
+ * per subtask, loaded in {@link #open}; replacements are listed, fetched, loaded and warmed up on the supplier's
+ * thread and handed over through the task's mailbox, to be swapped in between two batches, so a slow model location
+ * never stalls windows or checkpoint barriers). Windows still waiting are scored before every checkpoint barrier and
+ * at the end of input, so batching keeps no state.
  *
  * <p>Event time stays honest: a watermark that arrives while windows wait in the batch is held back and forwarded
  * right after them, so no prediction ever follows a watermark past its timestamp (what Flink's
@@ -42,16 +45,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Given a model root, it looks for a newer version every poll interval. Connected to the model control topic
  * (second input, broadcast to every subtask), it switches to each announced model that loads, fits the job and
- * carries the expected version, and then watches the announced location. The served announcement is kept in
- * operator state (union list state, so it survives rescaling): a job restored from a checkpoint serves it again. The
- * second input carries no event time: watermarks come from the windows alone.
+ * carries the expected version, and then watches the announced location. The served announcement, and those still
+ * being checked, are kept in operator state (union list state, so they survive rescaling): a job restored from a
+ * checkpoint serves the one, and checks the others again in {@link #open} before any window. The second input
+ * carries no event time: watermarks come from the windows alone.
  */
 public final class BatchInferenceOperator extends AbstractStreamOperator<Prediction>
         implements OneInputStreamOperator<FeatureWindow, Prediction>,
         TwoInputStreamOperator<FeatureWindow, ModelAnnouncement, Prediction>, BoundedOneInput, BoundedMultiInput {
     private static final Logger LOG = LoggerFactory.getLogger(BatchInferenceOperator.class);
     private final InferenceSettings settings;
-    private transient ModelLifecycle model;
+    private transient ModelSupplier models;
+    /** The model scoring windows; only this task's thread reads or replaces it. */
+    private transient AudioClassifier classifier;
+    private transient boolean pollInFlight;
     private transient PredictionFormatter formatter;
     private transient MicroBatcher<StreamRecord<FeatureWindow>> batch;
     /** The latest watermark that came while windows waited: forwarded once they are emitted. */
@@ -68,6 +75,9 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
     /** The announcement being served, or null while the configured model is. */
     private transient ModelAnnouncement announced;
     private transient ListState<ModelAnnouncement> announcedState;
+    /** Announcements taken from the control topic and still being checked by the supplier, oldest first. */
+    private transient List<ModelAnnouncement> pending;
+    private transient ListState<ModelAnnouncement> pendingState;
 
     public BatchInferenceOperator(InferenceSettings settings) {
         this.settings = settings;
@@ -83,12 +93,24 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
                 announced = a;
             }
         }
+        pendingState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("pending-model-announcements", TypeInformation.of(ModelAnnouncement.class)));
+        // Every subtask checks every announcement: the union holds each one once per subtask. Those after the served
+        // one are checked again, in the order they were announced.
+        java.util.TreeMap<String, ModelAnnouncement> distinct = new java.util.TreeMap<>();
+        for (ModelAnnouncement a : pendingState.get()) {
+            if (announced == null || a.getAnnouncedAt().isAfter(announced.getAnnouncedAt())) {
+                distinct.putIfAbsent(a.getAnnouncedAt().toEpochMilli() + " " + a.getLocation(), a);
+            }
+        }
+        pending = new java.util.ArrayList<>(distinct.values());
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         announcedState.update(announced == null ? List.of() : List.of(announced));
+        pendingState.update(pending);
     }
 
     @Override
@@ -102,33 +124,57 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         modelsRejected = getMetricGroup().counter("modelsRejected");
         announcementsApplied = getMetricGroup().counter("announcementsApplied");
         getMetricGroup().gauge("modelWarmUpMillis", () -> lastWarmUpMillis);
-        model = new ModelLifecycle(settings.contract(), ModelMirror::localView,
-                this::openWarmedUp, new ModelLifecycle.Listener() {
-                    @Override
-                    public void swapped(Path from, Path to, ModelContract contract, String why) {
-                        modelSwaps.inc();
-                    }
-
+        // Rejections are counted on the supplier's thread, the only one that increments this counter.
+        ModelLifecycle lifecycle = new ModelLifecycle(settings.contract(),
+                location -> ModelLocation.parse(location).localView(), this::openWarmedUp, new ModelLifecycle.Listener() {
                     @Override
                     public void rejected(String modelLocation, String why, String reason) {
                         modelsRejected.inc();
                     }
                 });
-        if (announced != null) {
-            try {
-                model.start(announced.getLocation());
-                LOG.info("serving the announced model {} again after a restore", model.servingDir());
-            } catch (Exception e) { // e.g. the job was restarted with another model, and front end, since
-                LOG.warn("cannot serve the announced model {} after a restore ({}); serving {} instead",
-                        announced.getLocation(), e.getMessage(), settings.modelLocation());
-                announced = null;
+        // The first model is loaded here, before any window comes: there is nothing to score without one.
+        try {
+            if (announced != null) {
+                try {
+                    lifecycle.start(ModelLocation.parse(announced.getLocation()).toString());
+                    LOG.info("serving the announced model {} again after a restore", lifecycle.servingDir());
+                } catch (Exception e) { // e.g. the job was restarted with another model, and front end, since
+                    LOG.warn("cannot serve the announced model {} after a restore ({}); serving {} instead",
+                            announced.getLocation(), e.getMessage(), settings.modelLocation());
+                    announced = null;
+                }
             }
+            if (!lifecycle.isServing()) {
+                lifecycle.start(settings.modelLocation().toString());
+            }
+            // Announcements still being checked when the checkpoint was taken: checked now, before any window, so
+            // that a restored job serves what the job before it would have.
+            for (ModelAnnouncement a : pending) {
+                String location;
+                try {
+                    location = ModelLocation.parse(a.getLocation()).toString();
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("rejected announced model ({}): {}", why(a), e.getMessage());
+                    continue;
+                }
+                lifecycle.check(location, a.getExpectedVersion(), why(a)).ifPresent(candidate -> {
+                    lifecycle.swap(candidate);
+                    announced = a;
+                    announcementsApplied.inc();
+                });
+            }
+            pending.clear();
+        } catch (Exception | Error e) {
+            lifecycle.close();
+            throw e;
         }
-        if (!model.isServing()) {
-            model.start(settings.modelLocation());
-        }
-        formatter = formatterFor(model.contract());
-        batch = new MicroBatcher<>(settings.batchSize(), settings.maxDelayMillis(), model.classifier().windowSize());
+        MailboxExecutor mailbox = getContainingTask().getMailboxExecutorFactory()
+                .createExecutor(getOperatorConfig().getChainIndex());
+        models = new ModelSupplier(lifecycle, action -> mailbox.execute(action::run, "serve a model"),
+                "hark-models-" + getOperatorName() + "-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        classifier = models.first();
+        formatter = formatterFor(classifier.contract());
+        batch = new MicroBatcher<>(settings.batchSize(), settings.maxDelayMillis(), classifier.windowSize());
         // After the model: its session, not this lookup, sets TensorFlow's process-wide thread pools.
         var devices = TensorFlowDevices.list();
         long gpus = TensorFlowDevices.gpuCount();
@@ -167,31 +213,66 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         return getProcessingTimeService().getCurrentProcessingTime();
     }
 
+    /** Every poll interval the supplier looks for a newer version, unless its last look is still under way. */
     private void schedulePoll() {
         getProcessingTimeService().registerTimer(now() + settings.pollMillis(), time -> {
-            model.poll().ifPresent(this::swapIn);
+            if (!pollInFlight) {
+                pollInFlight = true;
+                models.poll(ready -> {
+                    pollInFlight = false;
+                    ready.ifPresent(this::serve);
+                });
+            }
             schedulePoll();
         });
     }
 
-    /** Swaps a checked model in between two batches: the waiting windows go to the model they waited for. */
-    private void swapIn(ModelLifecycle.Candidate candidate) {
-        if (candidate.changesModel()) {
-            flush();
+    /**
+     * Swaps a model the supplier made ready in between two batches (the waiting windows go to the model they waited
+     * for), and gives the replaced one back to be closed.
+     */
+    private void serve(ModelSupplier.Ready ready) {
+        if (ready.classifier() == null) {
+            return; // the same model, now watched under another location
         }
-        model.swap(candidate);
-        formatter = formatterFor(model.contract());
+        flush();
+        AudioClassifier replaced = classifier;
+        classifier = ready.classifier();
+        formatter = formatterFor(classifier.contract());
+        modelSwaps.inc();
+        models.retire(replaced);
     }
 
-    /** A model announced on the control topic: checked, then served and watched, or rejected with a logged reason. */
+    /** A model announced on the control topic: checked by the supplier, then served and watched, or rejected. */
     @Override
     public void processElement2(StreamRecord<ModelAnnouncement> element) {
         ModelAnnouncement a = element.getValue();
-        String why = "announced" + (a.getAnnouncedBy() == null ? "" : " by " + a.getAnnouncedBy()) + " at " + a.getAnnouncedAt();
-        model.check(a.getLocation(), a.getExpectedVersion(), why).ifPresent(candidate -> {
-            swapIn(candidate);
-            announced = a;
-            announcementsApplied.inc();
+        pending.add(a);
+        check(a);
+    }
+
+    private static String why(ModelAnnouncement a) {
+        return "announced" + (a.getAnnouncedBy() == null ? "" : " by " + a.getAnnouncedBy()) + " at " + a.getAnnouncedAt();
+    }
+
+    private void check(ModelAnnouncement a) {
+        String why = why(a);
+        String location;
+        try {
+            location = ModelLocation.parse(a.getLocation()).toString();
+        } catch (IllegalArgumentException e) {
+            LOG.warn("rejected announced model ({}): {}", why, e.getMessage());
+            modelsRejected.inc();
+            pending.remove(a);
+            return;
+        }
+        models.check(location, a.getExpectedVersion(), why, ready -> {
+            pending.remove(a);
+            ready.ifPresent(r -> {
+                serve(r);
+                announced = a;
+                announcementsApplied.inc();
+            });
         });
     }
 
@@ -227,7 +308,7 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         if (!batch.isEmpty()) {
             MicroBatcher.Batch<StreamRecord<FeatureWindow>> taken = batch.take();
             long start = System.nanoTime();
-            float[][] scores = model.classifier().classify(taken.input(), taken.size());
+            float[][] scores = classifier.classify(taken.input(), taken.size());
             long micros = (System.nanoTime() - start) / 1000;
             batchSizes.update(taken.size());
             latencyMicros.update(micros);
@@ -315,9 +396,9 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
 
     @Override
     public void close() throws Exception {
-        if (model != null) {
-            model.close();
-            model = null;
+        if (models != null) {
+            models.close();
+            models = null;
         }
         super.close();
     }

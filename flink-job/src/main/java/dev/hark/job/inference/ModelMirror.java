@@ -18,7 +18,7 @@ import dev.hark.model.ModelContract;
  * is copied after everything else in its folder, so a half-copied version is never seen as a model. Subtasks of one
  * TaskManager mirror one at a time; files are written under unique temporary names and moved into place.
  */
-public final class ModelMirror {
+final class ModelMirror {
     private ModelMirror() {
     }
 

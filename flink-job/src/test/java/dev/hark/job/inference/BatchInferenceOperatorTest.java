@@ -24,10 +24,10 @@ class BatchInferenceOperatorTest {
 
     /** 12 labels per prediction, one TensorFlow thread, batches of {@code batch} or after {@code delay} ms. */
     static InferenceSettings settings(String location, ModelContract contract, int batch, long delayMillis, long pollMillis) {
-        return new InferenceSettings(location, contract, 12, 1, batch, delayMillis, pollMillis);
+        return new InferenceSettings(ModelLocation.parse(location), contract, 12, 1, batch, delayMillis, pollMillis);
     }
 
-    private static FeatureWindow window(int index, ModelContract contract) {
+    static FeatureWindow window(int index, ModelContract contract) {
         float[] audio = new float[16000];
         Random random = new Random(index);
         for (int i = 0; i < audio.length; i++) {
@@ -160,6 +160,20 @@ class BatchInferenceOperatorTest {
         }
     }
 
+    /**
+     * Runs the next action the model supplier hands to the task's thread (its mailbox), once there is one: a model to
+     * swap in, or the news that there is none.
+     */
+    static void runNextMail(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness<?> h) throws Exception {
+        h.getTaskMailbox().take(org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox.MIN_PRIORITY).run();
+    }
+
+    /** Moves processing time to {@code time}, a poll interval, and waits for the supplier's answer. */
+    static void pollAt(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness<?> h, long time) throws Exception {
+        h.setProcessingTime(time);
+        runNextMail(h);
+    }
+
     /** An operator watching the model {@code location} (polled every second), opened at processing time 0. */
     private static OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> watching(String location,
                                                                                          ModelContract contract)
@@ -182,22 +196,22 @@ class BatchInferenceOperatorTest {
             ModelVersions.add(root, "2");
             h.processElement(window(1, contract), 2);
             assertEquals("1", outputs(h).get(1).getModelVersion(), "not before the next poll");
-            h.setProcessingTime(1000);
+            pollAt(h, 1000);
             h.processElement(window(2, contract), 3);
             assertEquals("2", outputs(h).get(2).getModelVersion(), "switched without a restart");
 
             ModelVersions.addBroken(root, "3");
-            h.setProcessingTime(2000);
+            pollAt(h, 2000);
             h.processElement(window(3, contract), 4);
             assertEquals("2", outputs(h).get(3).getModelVersion(), "a broken model is rejected, the old one stays");
 
             ModelVersions.add(root, "4", c -> c.withVersion("4").withFeatures(c.features().withMfcc(13)));
-            h.setProcessingTime(3000);
+            pollAt(h, 3000);
             h.processElement(window(4, contract), 5);
             assertEquals("2", outputs(h).get(4).getModelVersion(), "a model with other features does not fit the job");
 
             ModelVersions.add(root, "10");
-            h.setProcessingTime(4000);
+            pollAt(h, 4000);
             h.processElement(window(5, contract), 6);
             assertEquals("10", outputs(h).get(5).getModelVersion(), "10 is newer than 4: numbers compare as numbers");
 
@@ -206,16 +220,16 @@ class BatchInferenceOperatorTest {
             java.nio.file.Path pb = eleven.resolve("saved_model.pb");
             byte[] good = java.nio.file.Files.readAllBytes(pb);
             java.nio.file.Files.write(pb, new byte[] {9, 9});
-            h.setProcessingTime(5000);
+            pollAt(h, 5000);
             h.processElement(window(6, contract), 7);
             assertEquals("10", outputs(h).get(6).getModelVersion(), "11 is broken");
             java.nio.file.Files.write(pb, good);
-            h.setProcessingTime(6000);
+            pollAt(h, 6000);
             h.processElement(window(7, contract), 8);
             assertEquals("10", outputs(h).get(7).getModelVersion(), "not retried while its contract is unchanged");
             java.nio.file.Files.setLastModifiedTime(eleven.resolve(ModelContract.FILE_NAME), // republished, contract last
                     java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-            h.setProcessingTime(7000);
+            pollAt(h, 7000);
             h.processElement(window(8, contract), 9);
             assertEquals("11", outputs(h).get(8).getModelVersion(), "republished: tried again, and served");
         }
@@ -229,7 +243,7 @@ class BatchInferenceOperatorTest {
         try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = watching(root.toString(), contract)) {
             h.processElement(window(0, contract), 1);
             assertEquals("1", outputs(h).get(0).getModelVersion(), "a restart does not fail on a broken new version");
-            h.setProcessingTime(1000);
+            pollAt(h, 1000);
             h.processElement(window(1, contract), 2);
             assertEquals("1", outputs(h).get(1).getModelVersion(), "and does not try it again at every poll");
         }
@@ -244,7 +258,7 @@ class BatchInferenceOperatorTest {
         ModelContract contract = ModelContract.read(MODEL);
         ModelVersions.add(root, "7");
         String uri = root.toUri().toString(); // file:///..., read through Flink's FileSystem and mirrored locally
-        assertEquals(true, ModelMirror.isUri(uri));
+        assertEquals(true, ModelLocation.parse(uri).isRemote());
         org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
         conf.set(dev.hark.job.HarkOptions.MODEL_DIR, uri);
         assertEquals("7", dev.hark.job.JobSettings.from(conf).contract().version());
@@ -252,7 +266,7 @@ class BatchInferenceOperatorTest {
             h.processElement(window(0, contract), 1);
             assertEquals("7", outputs(h).get(0).getModelVersion());
             ModelVersions.add(root, "8");
-            h.setProcessingTime(1000);
+            pollAt(h, 1000);
             h.processElement(window(1, contract), 2);
             assertEquals("8", outputs(h).get(1).getModelVersion(), "a new version under the URI is mirrored and served");
         }

@@ -73,13 +73,17 @@ class ModelAnnouncementTest {
             assertEquals(bundled, versionNow(h, 0));
 
             h.processElement2(new StreamRecord<>(announce(broken.toString(), null, 1)));
+            BatchInferenceOperatorTest.runNextMail(h);
             assertEquals(bundled, versionNow(h, 1), "a broken model is rejected, the old one stays");
             h.processElement2(new StreamRecord<>(announce(root.resolve("nowhere").toString(), null, 2)));
+            BatchInferenceOperatorTest.runNextMail(h);
             assertEquals(bundled, versionNow(h, 2), "a location that does not exist is rejected");
             h.processElement2(new StreamRecord<>(announce(five.toString(), "6", 3)));
+            BatchInferenceOperatorTest.runNextMail(h);
             assertEquals(bundled, versionNow(h, 3), "a model that is not the expected version is rejected");
 
             h.processElement2(new StreamRecord<>(announce(five.toUri().toString(), "5", 4)));
+            BatchInferenceOperatorTest.runNextMail(h);
             assertEquals("5", versionNow(h, 4), "switched to the announced model (read through a file:// URI)");
             snapshot = h.snapshot(1, 10);
         }
@@ -97,7 +101,7 @@ class ModelAnnouncementTest {
         Path loudness = root.resolve("loudness");
         ModelContract waveform = dev.hark.model.TinyModels.exportLoudnessModel(loudness);
         try (var changed = new TwoInputStreamOperatorTestHarness<FeatureWindow, ModelAnnouncement, Prediction>(
-                new BatchInferenceOperator(new InferenceSettings(loudness.toString(), waveform, 2, 1, 1, 0, 1000)))) {
+                new BatchInferenceOperator(new InferenceSettings(ModelLocation.parse(loudness.toString()), waveform, 2, 1, 1, 0, 1000)))) {
             changed.initializeState(snapshot);
             changed.open();
             float[] samples = new float[waveform.inputSize()];
@@ -111,12 +115,36 @@ class ModelAnnouncementTest {
         ModelVersions.add(root, "7");
         try (var h = harness()) {
             h.open();
-            h.setProcessingTime(1000); // a poll of the configured folder: nothing to do
+            BatchInferenceOperatorTest.pollAt(h, 1000); // a poll of the configured folder: nothing to do
             h.processElement2(new StreamRecord<>(announce(root.toString(), null, 1)));
+            BatchInferenceOperatorTest.runNextMail(h);
             assertEquals("7", versionNow(h, 0), "the root's newest version");
             ModelVersions.add(root, "8");
-            h.setProcessingTime(2000);
+            BatchInferenceOperatorTest.pollAt(h, 2000);
             assertEquals("8", versionNow(h, 1), "a newer version under the announced root, at the next poll");
+        }
+    }
+
+    @Test
+    void anAnnouncementStillBeingCheckedAtACheckpointIsCheckedOnRestoreBeforeAnyWindow(@TempDir Path root) throws Exception {
+        Path five = ModelVersions.add(root, "5");
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            h.processElement2(new StreamRecord<>(announce(five.toString(), "5", 1)));
+            snapshot = h.snapshot(1, 10); // before the supplier's answer has been taken
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            assertEquals("5", versionNow(restored, 0), "checked in open(), before any window");
+            assertEquals(0, restored.getTaskMailbox().size(), "nothing left to check");
+            OperatorSubtaskState after = restored.snapshot(2, 20);
+            try (var again = harness()) {
+                again.initializeState(after);
+                again.open();
+                assertEquals("5", versionNow(again, 2), "served, from the state");
+            }
         }
     }
 

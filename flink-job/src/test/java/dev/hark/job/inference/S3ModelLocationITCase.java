@@ -111,7 +111,7 @@ class S3ModelLocationITCase {
             assertEquals("1", h.extractOutputValues().get(0).getModelVersion());
 
             upload(ModelVersions.add(local, "2"), "keywords/2");
-            h.setProcessingTime(1000);
+            BatchInferenceOperatorTest.pollAt(h, 1000);
             h.processElement(window(1, contract), 2);
             assertEquals("2", h.extractOutputValues().get(1).getModelVersion(), "a version uploaded while it runs");
 
@@ -120,7 +120,7 @@ class S3ModelLocationITCase {
                     .prefix("keywords/2/").recursive())) {
                 store.removeBlob(BUCKET, blob.getName());
             }
-            h.setProcessingTime(2000);
+            BatchInferenceOperatorTest.pollAt(h, 2000);
             h.processElement(window(2, contract), 3);
             assertEquals("1", h.extractOutputValues().get(2).getModelVersion(), "version 2 taken away: back to 1");
         }

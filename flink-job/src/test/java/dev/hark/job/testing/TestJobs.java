@@ -62,4 +62,43 @@ public final class TestJobs {
         env.configure(restart);
         env.enableCheckpointing(checkpointMillis);
     }
+
+    /**
+     * Sends short probe streams that the job's keying (stream id, max parallelism 128) gives inference subtask
+     * {@code subtask} of {@code parallelism}, one after another, until one is answered by model {@code version}:
+     * each subtask takes a model up on its own model thread. Returns an event time after the last probe.
+     */
+    public static long untilServedBy(KafkaBrokerExtension kafka, TopicReader reader, String prefix, int subtask,
+                                     int parallelism, String version, float[] probe, long from) {
+        long eventTime = from;
+        int sent = 0;
+        java.time.Duration wait = java.time.Duration.ofSeconds(60);
+        for (int i = 0; sent < 60; i++) {
+            String id = "probe-" + i;
+            if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(id,
+                    dev.hark.job.HarkJob.DEFAULT_MAX_PARALLELISM, parallelism) != subtask) {
+                continue;
+            }
+            sent++;
+            TestAudio.send(kafka.bootstrapServers(), prefix + "-audio",
+                    dev.hark.job.ingest.ChunkEncoding.pcm16(id, probe, 16000, 1600, eventTime));
+            eventTime += 5_000;
+            java.util.List<dev.hark.avro.Prediction> answers = predictionsOf(
+                    reader.until(r -> !predictionsOf(r, prefix + "-predictions", id).isEmpty(), wait),
+                    prefix + "-predictions", id);
+            if (answers.isEmpty()) {
+                throw new AssertionError("no prediction for " + id + " within " + wait);
+            }
+            if (answers.stream().anyMatch(p -> p.getModelVersion().equals(version))) {
+                return eventTime;
+            }
+        }
+        throw new AssertionError("subtask " + subtask + " served no model version " + version + " after 60 probes");
+    }
+
+    /** The predictions of one stream read so far. */
+    public static java.util.List<dev.hark.avro.Prediction> predictionsOf(TopicReader reader, String topic, String streamId) {
+        return reader.values(topic, dev.hark.avro.Prediction.getDecoder()).stream()
+                .filter(p -> p.getStreamId().equals(streamId)).toList();
+    }
 }
