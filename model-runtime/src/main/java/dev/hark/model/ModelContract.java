@@ -163,8 +163,19 @@ public record ModelContract(
         }
     }
 
+    /**
+     * Writes {@code hark-model.json} into {@code modelDir} in one step (a temporary file moved into place), so that a
+     * job watching the folder never reads half a contract.
+     */
     public void write(Path modelDir) throws IOException {
         Files.createDirectories(modelDir);
-        JSON.writeValue(modelDir.resolve(FILE_NAME).toFile(), this);
+        Path partial = modelDir.resolve(FILE_NAME + ".part-" + java.util.UUID.randomUUID());
+        try {
+            JSON.writeValue(partial.toFile(), this);
+            Files.move(partial, modelDir.resolve(FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
     }
 }

@@ -271,9 +271,11 @@ public final class ModelLifecycle implements AutoCloseable {
         }
     }
 
+    /** When the contract was last written, and its size: a contract being written by a slow writer changes both. */
     private static long contractTime(Path dir) {
+        Path contract = dir.resolve(ModelContract.FILE_NAME);
         try {
-            return Files.getLastModifiedTime(dir.resolve(ModelContract.FILE_NAME)).toMillis();
+            return Files.getLastModifiedTime(contract).toMillis() * 1_000_003L + Files.size(contract);
         } catch (IOException e) {
             return -2;
         }

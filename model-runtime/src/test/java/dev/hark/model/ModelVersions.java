@@ -18,6 +18,12 @@ public final class ModelVersions {
      * producer of new versions should, so a half-copied version is never taken for a model.
      */
     public static Path add(Path root, String name, UnaryOperator<ModelContract> edit) throws Exception {
+        return add(root, name, edit, dir -> { });
+    }
+
+    /** As {@link #add(Path, String, UnaryOperator)}, with {@code beforeContract} run on the folder before the contract. */
+    private static Path add(Path root, String name, UnaryOperator<ModelContract> edit,
+                            java.util.function.Consumer<Path> beforeContract) throws Exception {
         Path dir = root.resolve(name);
         try (var files = Files.walk(BUNDLED)) {
             for (Path p : files.toList()) {
@@ -29,6 +35,7 @@ public final class ModelVersions {
                 }
             }
         }
+        beforeContract.accept(dir);
         edit.apply(ModelContract.read(BUNDLED)).write(dir);
         return dir;
     }
@@ -40,9 +47,12 @@ public final class ModelVersions {
 
     /** A version folder whose saved_model.pb is garbage: it does not load. */
     public static Path addBroken(Path root, String version) throws Exception {
-        Path dir = add(root, version);
-        Files.write(dir.resolve("saved_model.pb"), new byte[] {1, 2, 3});
-        ModelContract.read(dir).write(dir); // the contract last, as always
-        return dir;
+        return add(root, version, c -> c.withVersion(version), dir -> {
+            try {
+                Files.write(dir.resolve("saved_model.pb"), new byte[] {1, 2, 3});
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 }
