@@ -2,7 +2,7 @@ package dev.hark.cli;
 
 import dev.hark.audio.FeatureSpec;
 import dev.hark.audio.FeatureStream;
-import dev.hark.audio.SpectrogramImage;
+import dev.hark.evaluation.SpectrogramImage;
 import dev.hark.audio.WavFile;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;

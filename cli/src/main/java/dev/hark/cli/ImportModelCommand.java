@@ -1,7 +1,7 @@
 package dev.hark.cli;
 
 import dev.hark.model.ModelContract;
-import dev.hark.model.ModelImporter;
+import dev.hark.training.ModelImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.hark.cli;
 
 import dev.hark.data.KeywordDataset;
-import dev.hark.model.KeywordCnn;
+import dev.hark.training.KeywordCnn;
 import dev.hark.model.Precision;
-import dev.hark.model.Trainer;
+import dev.hark.training.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -150,12 +150,12 @@ class HarkCliTest {
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
         // One row per clip, each predicting its likeliest label, agreeing with the summary.
         List<String> rows = Files.readAllLines(predictions);
-        assertEquals("source,voice,actual,predicted,confidence," + String.join(",", dev.hark.model.Trainer.SPEECH_COMMANDS_LABELS),
+        assertEquals("source,voice,actual,predicted,confidence," + String.join(",", dev.hark.training.Trainer.SPEECH_COMMANDS_LABELS),
                 rows.get(0));
         long right = 0;
         for (String row : rows.subList(1, rows.size())) {
             String[] f = row.split(",");
-            assertEquals(5 + dev.hark.model.Trainer.SPEECH_COMMANDS_LABELS.size(), f.length, row);
+            assertEquals(5 + dev.hark.training.Trainer.SPEECH_COMMANDS_LABELS.size(), f.length, row);
             int best = 5;
             for (int i = 6; i < f.length; i++) {
                 best = Double.parseDouble(f[i]) > Double.parseDouble(f[best]) ? i : best;
@@ -172,8 +172,8 @@ class HarkCliTest {
                 dir.resolve("no/such/p.csv").toString());
         assertEquals("all", tree.get("split").asText());
         assertTrue(tree.get("accuracy").asDouble() > 0.8, tree.toString());
-        assertEquals(dev.hark.model.Trainer.SPEECH_COMMANDS_LABELS.size(), tree.get("per_label").size());
-        assertEquals(dev.hark.model.Trainer.SPEECH_COMMANDS_LABELS.size(), tree.get("confusion").size());
+        assertEquals(dev.hark.training.Trainer.SPEECH_COMMANDS_LABELS.size(), tree.get("per_label").size());
+        assertEquals(dev.hark.training.Trainer.SPEECH_COMMANDS_LABELS.size(), tree.get("confusion").size());
         long total = 0;
         for (var row : tree.get("confusion")) {
             for (var v : row) {

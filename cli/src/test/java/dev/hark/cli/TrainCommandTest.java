@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.hark.data.DatasetSynthesizer;
-import dev.hark.model.KeywordCnn;
+import dev.hark.training.KeywordCnn;
 import dev.hark.model.ModelContract;
 import dev.hark.model.Precision;
-import dev.hark.model.Trainer;
+import dev.hark.training.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

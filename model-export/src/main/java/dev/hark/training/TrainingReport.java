@@ -1,5 +1,7 @@
-package dev.hark.model;
+package dev.hark.training;
 
+import dev.hark.evaluation.Evaluation;
+import dev.hark.model.ModelContract;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,12 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelContract;
+import dev.hark.model.RandomWindows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

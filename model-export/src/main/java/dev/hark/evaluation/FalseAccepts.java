@@ -1,5 +1,6 @@
-package dev.hark.model;
+package dev.hark.evaluation;
 
+import dev.hark.model.ModelContract;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

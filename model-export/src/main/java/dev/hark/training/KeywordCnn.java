@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.evaluation;
 
 import dev.hark.data.KeywordDataset.Example;
 import java.io.BufferedWriter;

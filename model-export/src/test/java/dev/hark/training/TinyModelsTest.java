@@ -1,8 +1,11 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelContract;
+import dev.hark.model.TinyModels;
 import dev.hark.data.KeywordDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,12 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelContract;
+import dev.hark.model.RandomWindows;
 import dev.hark.audio.FeatureSpec;
 import java.io.IOException;
 import java.nio.file.Path;

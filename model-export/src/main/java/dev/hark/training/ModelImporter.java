@@ -1,5 +1,7 @@
-package dev.hark.model;
+package dev.hark.training;
 
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelContract;
 import dev.hark.audio.FeatureSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

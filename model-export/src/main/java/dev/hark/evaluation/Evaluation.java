@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.evaluation;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.ModelContract;
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.data.DatasetSynthesizer;
 import dev.hark.data.KeywordDataset;

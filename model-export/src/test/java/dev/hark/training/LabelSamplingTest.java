@@ -1,7 +1,8 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.hark.model.ModelContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hark.evaluation.Evaluation;
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelVersions;
+import dev.hark.model.Precision;
+import dev.hark.model.TensorFlowDevices;
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.audio.WavFile;
 import java.io.IOException;

@@ -1,5 +1,8 @@
-package dev.hark.model;
+package dev.hark.training;
 
+import dev.hark.evaluation.Evaluation;
+import dev.hark.model.ModelContract;
+import dev.hark.model.Precision;
 import dev.hark.audio.FeatureSpec;
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.data.KeywordDataset;

@@ -1,4 +1,4 @@
-package dev.hark.audio;
+package dev.hark.evaluation;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,10 +1,12 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.ModelContract;
 import dev.hark.audio.FeatureSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,9 @@
-package dev.hark.model;
+package dev.hark.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.ModelContract;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.training;
 
 import dev.hark.audio.FeatureSpec;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package dev.hark.model;
+package dev.hark.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
