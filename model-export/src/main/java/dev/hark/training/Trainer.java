@@ -1,6 +1,7 @@
 package dev.hark.training;
 
 import dev.hark.evaluation.Evaluation;
+import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelContract;
 import dev.hark.model.Precision;
 import dev.hark.audio.FeatureSpec;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.AudioClassifier;
+import dev.hark.model.Precision;
 import dev.hark.model.ModelContract;
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.data.DatasetSynthesizer;

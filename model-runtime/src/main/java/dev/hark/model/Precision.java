@@ -53,7 +53,7 @@ public enum Precision {
     }
 
     /** Sets the session option that makes TensorFlow run this precision (float32 sets nothing). */
-    ConfigProto.Builder applyTo(ConfigProto.Builder config) {
+    public ConfigProto.Builder applyTo(ConfigProto.Builder config) {
         if (resolve() == BFLOAT16) {
             config.setGraphOptions(GraphOptions.newBuilder(config.getGraphOptions()).setRewriteOptions(
                     RewriterConfig.newBuilder(config.getGraphOptions().getRewriteOptions())
