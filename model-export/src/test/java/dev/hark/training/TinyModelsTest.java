@@ -3,6 +3,7 @@ package dev.hark.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.evaluation.Evaluation;
 import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelContract;
 import dev.hark.model.TinyModels;

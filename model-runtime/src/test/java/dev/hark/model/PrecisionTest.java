@@ -1,4 +1,4 @@
-package dev.hark.training;
+package dev.hark.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.hark.evaluation.Evaluation;
-import dev.hark.model.AudioClassifier;
-import dev.hark.model.ModelVersions;
-import dev.hark.model.Precision;
-import dev.hark.model.TensorFlowDevices;
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.audio.WavFile;
 import java.io.IOException;
@@ -105,7 +100,7 @@ class PrecisionTest {
             Arrays.sort(sorted);
             if (sorted[sorted.length - 1] - sorted[sorted.length - 2] > 0.2f) {
                 clear++;
-                assertEquals(Evaluation.argMax(exact[w]), Evaluation.argMax(mixed[w]), "window " + w);
+                assertEquals(argMax(exact[w]), argMax(mixed[w]), "window " + w);
             }
         }
         assertTrue(count >= 50 && clear >= count / 2, count + " windows, " + clear + " with a clear answer");
@@ -118,6 +113,16 @@ class PrecisionTest {
             assertEquals(precision, classifier.precision());
             return classifier.classify(windows, count);
         }
+    }
+
+    private static int argMax(float[] scores) {
+        int best = 0;
+        for (int i = 1; i < scores.length; i++) {
+            if (scores[i] > scores[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private static RewriterConfig.Toggle rewrite(Precision precision) {
