@@ -21,6 +21,7 @@ FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY avro-schemas/ avro-schemas/
+COPY model-runtime/ model-runtime/
 COPY model-export/ model-export/
 COPY flink-job/ flink-job/
 COPY cli/ cli/

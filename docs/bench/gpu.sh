@@ -9,13 +9,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 SECONDS_EACH=${1:-20}
 BATCH=${2:-128}
-./mvnw -q -B -Pgpu -pl model-export -am test-compile dependency:build-classpath \
+./mvnw -q -B -Pgpu -pl model-runtime -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/gpu.classpath -Dmdep.includeScope=test >&2
 run() { # gpu|cpu: the measurement; stderr's placement lines summed up by op kind and device
   local log status=0
   log=$(mktemp)
   TF_CPP_MIN_LOG_LEVEL=0 java -Xmx2g --add-modules jdk.incubator.vector \
-    -cp "model-export/target/test-classes:model-export/target/classes:$(cat model-export/target/gpu.classpath)" \
+    -cp "model-runtime/target/test-classes:model-runtime/target/classes:$(cat model-runtime/target/gpu.classpath)" \
     dev.hark.model.GpuCheck "$1" "$SECONDS_EACH" "$BATCH" >"$log" 2>&1 || status=$?
   grep -E '^(device |no GPU|(gpu|cpu): )' "$log"
   if [ "${status:-0}" != 0 ]; then # what TensorFlow said of CUDA, cuDNN and the driver, then on to the next part

@@ -4,9 +4,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-./mvnw -q -B -pl model-export -am test-compile dependency:build-classpath \
+./mvnw -q -B -pl model-runtime -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
 # A fixed, pre-touched heap: the heap's pages are resident from the start, so RSS growth is native memory.
 TF_CPP_MIN_LOG_LEVEL=2 exec java -Xms256m -Xmx256m -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector \
-  -cp "model-export/target/test-classes:model-export/target/classes:$(cat model-export/target/test.classpath)" \
+  -cp "model-runtime/target/test-classes:model-runtime/target/classes:$(cat model-runtime/target/test.classpath)" \
   dev.hark.bench.InferenceMemorySoak "$@"
