@@ -1,6 +1,6 @@
 package dev.hark.cli;
 
-import dev.hark.job.HarkOptions;
+import dev.hark.job.options.HarkOptions;
 import dev.hark.kafka.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.nio.file.Path;

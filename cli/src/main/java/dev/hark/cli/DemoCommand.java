@@ -11,7 +11,7 @@ import dev.hark.data.DemoStreams;
 import dev.hark.data.StreamComposer;
 import dev.hark.cli.cluster.JobWatch;
 import dev.hark.job.HarkJob;
-import dev.hark.job.JobSettings;
+import dev.hark.job.options.JobSettings;
 import dev.hark.job.LocalFlink;
 import dev.hark.kafka.EmbeddedKafka;
 import dev.hark.job.ingest.ChunkEncoding;
@@ -76,15 +76,15 @@ final class DemoCommand implements Callable<Integer> {
             Configuration base = LocalFlink.loopbackConfiguration();
             int webPort = WebPort.configure(base, 0);
             Configuration conf = job.toConfiguration(base, kafka.bootstrapServers());
-            audioTopic = conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC);
-            predictionsTopic = conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC);
-            deadLetterTopic = conf.get(dev.hark.job.HarkOptions.DEAD_LETTER_TOPIC);
+            audioTopic = conf.get(dev.hark.job.options.HarkOptions.AUDIO_TOPIC);
+            predictionsTopic = conf.get(dev.hark.job.options.HarkOptions.PREDICTIONS_TOPIC);
+            deadLetterTopic = conf.get(dev.hark.job.options.HarkOptions.DEAD_LETTER_TOPIC);
             kafka.createTopic(audioTopic, 3);
             kafka.createTopic(predictionsTopic, 3);
             kafka.createTopic(deadLetterTopic, 1);
-            conf.set(dev.hark.job.HarkOptions.STARTING_OFFSETS, "earliest");
+            conf.set(dev.hark.job.options.HarkOptions.STARTING_OFFSETS, "earliest");
             // Live output: predictions are visible at once rather than at the next checkpoint.
-            conf.set(dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE);
+            conf.set(dev.hark.job.options.HarkOptions.DELIVERY_GUARANTEE, org.apache.flink.connector.base.DeliveryGuarantee.AT_LEAST_ONCE);
             JobSettings settings = JobSettings.from(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             System.out.printf("broker %s up; starting the Flink job with model %s v%s (%s) ...%n",

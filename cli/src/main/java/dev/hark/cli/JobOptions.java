@@ -1,6 +1,6 @@
 package dev.hark.cli;
 
-import dev.hark.job.HarkOptions;
+import dev.hark.job.options.HarkOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;

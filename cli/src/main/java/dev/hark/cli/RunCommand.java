@@ -84,18 +84,18 @@ final class RunCommand implements Callable<Integer> {
         var read = org.apache.kafka.common.acl.AclOperation.READ;
         var write = org.apache.kafka.common.acl.AclOperation.WRITE;
         java.util.Map<String, org.apache.kafka.common.acl.AclOperation> topics = new java.util.LinkedHashMap<>();
-        topics.put(conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), read);
-        topics.put(conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC), write);
-        topics.put(conf.get(dev.hark.job.HarkOptions.DEAD_LETTER_TOPIC), write);
-        conf.getOptional(dev.hark.job.HarkOptions.DETECTIONS_TOPIC).ifPresent(t -> topics.put(t, write));
-        conf.getOptional(dev.hark.job.HarkOptions.MODEL_CONTROL_TOPIC).ifPresent(t -> topics.put(t, read));
+        topics.put(conf.get(dev.hark.job.options.HarkOptions.AUDIO_TOPIC), read);
+        topics.put(conf.get(dev.hark.job.options.HarkOptions.PREDICTIONS_TOPIC), write);
+        topics.put(conf.get(dev.hark.job.options.HarkOptions.DEAD_LETTER_TOPIC), write);
+        conf.getOptional(dev.hark.job.options.HarkOptions.DETECTIONS_TOPIC).ifPresent(t -> topics.put(t, write));
+        conf.getOptional(dev.hark.job.options.HarkOptions.MODEL_CONTROL_TOPIC).ifPresent(t -> topics.put(t, read));
         java.util.Map<String, String> properties = new java.util.HashMap<>();
         conf.toMap().forEach((key, value) -> {
-            if (key.startsWith(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX)) {
-                properties.put(key.substring(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
+            if (key.startsWith(dev.hark.job.options.HarkOptions.KAFKA_PROPERTIES_PREFIX)) {
+                properties.put(key.substring(dev.hark.job.options.HarkOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
             }
         });
-        dev.hark.client.KafkaPreflight.check(dev.hark.job.KafkaWiring.bootstrapServers(conf), properties, topics,
+        dev.hark.client.KafkaPreflight.check(dev.hark.job.options.HarkOptions.bootstrapServers(conf), properties, topics,
                 dev.hark.client.KafkaPreflight.DEFAULT_TIMEOUT);
     }
 
@@ -110,18 +110,18 @@ final class RunCommand implements Callable<Integer> {
         Configuration base = LocalFlink.loopbackConfiguration();
         int port = WebPort.configure(base, webPort);
         if (configFile != null) {
-            base.addAll(dev.hark.job.YamlConfig.load(configFile));
+            base.addAll(dev.hark.job.config.YamlConfig.load(configFile));
         }
-        if (bootstrapServers == null && base.getOptional(dev.hark.job.HarkOptions.BOOTSTRAP_SERVERS).isEmpty()) {
+        if (bootstrapServers == null && base.getOptional(dev.hark.job.options.HarkOptions.BOOTSTRAP_SERVERS).isEmpty()) {
             bootstrapServers = KafkaOptions.LOCAL_BROKER; // where bin/hark broker listens
         }
         Configuration conf = job.toConfiguration(base, bootstrapServers);
-        JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.GROUP_ID, groupId);
-        JobOptions.setIfGiven(conf, dev.hark.job.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
+        JobOptions.setIfGiven(conf, dev.hark.job.options.HarkOptions.GROUP_ID, groupId);
+        JobOptions.setIfGiven(conf, dev.hark.job.options.HarkOptions.DELIVERY_GUARANTEE, deliveryGuarantee);
         if (kafkaConfigFile != null) {
             KafkaConfigFile.load(kafkaConfigFile).forEach(kafkaProperties::putIfAbsent);
         }
-        kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
+        kafkaProperties.forEach((name, value) -> conf.setString(dev.hark.job.options.HarkOptions.KAFKA_PROPERTIES_PREFIX + name, value));
         if (checkpointMillis != null) {
             if (checkpointMillis > 0) {
                 conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
@@ -132,9 +132,9 @@ final class RunCommand implements Callable<Integer> {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, HarkJob.DEFAULT_CHECKPOINT_INTERVAL);
         }
         if (checkpointDir != null) {
-            dev.hark.job.CheckpointStorage.useFileSystem(conf, checkpointDir);
+            dev.hark.job.config.CheckpointStorage.useFileSystem(conf, checkpointDir);
         } else {
-            dev.hark.job.CheckpointStorage.defaultToFolder(conf, DEFAULT_CHECKPOINT_FOLDER);
+            dev.hark.job.config.CheckpointStorage.defaultToFolder(conf, DEFAULT_CHECKPOINT_FOLDER);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
@@ -144,10 +144,10 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JobWatch watch = JobWatch.onLoopback(port, client.getJobID().toString());
         out.printf("job %s submitted: reading %s, writing %s%nFlink web UI: %s%n", client.getJobID(),
-                conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC), conf.get(dev.hark.job.HarkOptions.PREDICTIONS_TOPIC),
+                conf.get(dev.hark.job.options.HarkOptions.AUDIO_TOPIC), conf.get(dev.hark.job.options.HarkOptions.PREDICTIONS_TOPIC),
                 watch.page());
         if (conf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).isPresent()) {
-            out.println(dev.hark.job.CheckpointStorage.inJobManagerMemory(conf)
+            out.println(dev.hark.job.config.CheckpointStorage.inJobManagerMemory(conf)
                     ? "checkpoints: in the JobManager's memory, as configured (checkpoints above a few MB will fail)"
                     : "checkpoints: " + conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY).replaceAll("/+$", "") + "/"
                             + client.getJobID());

@@ -2,7 +2,7 @@ package dev.hark.cli;
 
 import dev.hark.cli.cluster.FlinkRestClient;
 import dev.hark.job.HarkJob;
-import dev.hark.job.JobArguments;
+import dev.hark.job.config.JobArguments;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

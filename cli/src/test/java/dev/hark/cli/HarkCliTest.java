@@ -221,10 +221,10 @@ class HarkCliTest {
                 "  model.dir: /no/such/model/from/yaml",
                 "hark.topic.audio: from-yaml",
                 ""));
-        org.apache.flink.configuration.Configuration conf = dev.hark.job.YamlConfig.load(yaml);
-        assertEquals("127.0.0.1:1", conf.get(dev.hark.job.HarkOptions.BOOTSTRAP_SERVERS));
-        assertEquals("from-yaml", conf.get(dev.hark.job.HarkOptions.AUDIO_TOPIC));
-        assertEquals("SASL_SSL", dev.hark.job.KafkaWiring.kafkaProperties(conf).getProperty("security.protocol"));
+        org.apache.flink.configuration.Configuration conf = dev.hark.job.config.YamlConfig.load(yaml);
+        assertEquals("127.0.0.1:1", conf.get(dev.hark.job.options.HarkOptions.BOOTSTRAP_SERVERS));
+        assertEquals("from-yaml", conf.get(dev.hark.job.options.HarkOptions.AUDIO_TOPIC));
+        assertEquals("SASL_SSL", dev.hark.job.kafka.KafkaWiring.kafkaProperties(conf).getProperty("security.protocol"));
 
         HarkCommand.refused("/no/such/model/from/yaml", "run", "--config", yaml.toString()); // the YAML's model is used
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hark.data.DemoStreams;
-import dev.hark.job.HarkOptions;
+import dev.hark.job.options.HarkOptions;
 import dev.hark.job.testing.KafkaBrokerExtension;
 import dev.hark.job.testing.TestAudio;
 import dev.hark.job.testing.TestJobs;
@@ -75,7 +75,7 @@ class PythonClientITCase {
             org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
             conf.set(HarkOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
             conf.set(HarkOptions.MODEL_DIR, ModelVersions.BUNDLED.toString());
-            var sliding = dev.hark.job.JobSettings.from(conf).windows();
+            var sliding = dev.hark.job.options.JobSettings.from(conf).windows();
             Set<String> expected = new HashSet<>();
             for (DemoStreams.Loaded s : streams) {
                 wavs.add(TestAudio.REPOSITORY.resolve(DemoStreams.BUNDLED_FOLDER).resolve(s.stream().id() + ".wav")

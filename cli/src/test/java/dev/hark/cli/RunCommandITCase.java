@@ -4,7 +4,7 @@ import static dev.hark.cli.RunningCommand.figure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hark.job.HarkOptions;
+import dev.hark.job.options.HarkOptions;
 import dev.hark.job.features.WindowSettings;
 import dev.hark.cli.cluster.FlinkRestClient;
 import dev.hark.data.DemoStreams;

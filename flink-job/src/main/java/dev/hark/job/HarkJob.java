@@ -1,5 +1,11 @@
 package dev.hark.job;
 
+import dev.hark.job.config.CheckpointStorage;
+import dev.hark.job.config.JobArguments;
+import dev.hark.job.kafka.KafkaWiring;
+import dev.hark.job.options.HarkOptions;
+import dev.hark.job.options.JobSettings;
+import dev.hark.job.pipeline.HarkPipeline;
 import dev.hark.avro.DeadLetter;
 import dev.hark.avro.Detection;
 import dev.hark.avro.Prediction;
@@ -35,11 +41,6 @@ public final class HarkJob {
     private static final Logger LOG = LoggerFactory.getLogger(HarkJob.class);
 
     private HarkJob() {
-    }
-
-    /** The job's outputs, before they reach their sinks; detections are null when the job has no sink for them. */
-    public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
-                          DataStream<Detection> detections) {
     }
 
     public static Builder builder(StreamExecutionEnvironment env, JobSettings settings) {
@@ -165,7 +166,7 @@ public final class HarkJob {
         }
 
         /** Adds the job to the environment; returns its outputs (already wired to their sinks). */
-        public Outputs build() {
+        public HarkPipeline.Outputs build() {
             Objects.requireNonNull(audio, "the job needs an audio source");
             Objects.requireNonNull(predictions, "the job needs a predictions sink");
             Objects.requireNonNull(deadLetters, "the job needs a dead-letter sink");
@@ -178,7 +179,7 @@ public final class HarkJob {
                 // frames were copied at every step of the chain.
                 env.getConfig().enableObjectReuse();
             }
-            Outputs outputs = HarkPipeline.build(audio.apply(env), modelControl == null ? null : modelControl.apply(env),
+            HarkPipeline.Outputs outputs = HarkPipeline.build(audio.apply(env), modelControl == null ? null : modelControl.apply(env),
                     settings, detections != null);
             outputs.predictions().sinkTo(predictions).uid("predictions-sink").name("Kafka predictions");
             outputs.deadLetters().sinkTo(deadLetters).uid("dead-letter-sink").name("Kafka dead letters");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.options.HarkOptions;
 import dev.hark.avro.Prediction;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.testing.KafkaBrokerExtension;

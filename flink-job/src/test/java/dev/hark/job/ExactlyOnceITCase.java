@@ -3,6 +3,9 @@ package dev.hark.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.kafka.KafkaWiring;
+import dev.hark.job.options.HarkOptions;
+import dev.hark.job.options.JobSettings;
 import dev.hark.avro.Prediction;
 import dev.hark.data.DemoStreams;
 import dev.hark.job.ingest.RawRecord;

@@ -3,6 +3,8 @@ package dev.hark.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.options.HarkOptions;
+import dev.hark.job.options.JobSettings;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.DeadLetter;
 import dev.hark.avro.LabelScore;

@@ -2,6 +2,7 @@ package dev.hark.job;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.options.HarkOptions;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.Prediction;
 import dev.hark.data.DemoStreams;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.kafka.KafkaWiring;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hark.job.testing.KafkaBrokerProcess;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.options.HarkOptions;
+import dev.hark.job.options.JobSettings;
 import dev.hark.job.features.WindowSettings;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.Detection;

@@ -3,6 +3,7 @@ package dev.hark.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.options.HarkOptions;
 import dev.hark.audio.Resampler;
 import dev.hark.avro.AudioChunk;
 import dev.hark.avro.LabelScore;

@@ -4,7 +4,7 @@ import dev.hark.audio.FeatureSpec;
 import dev.hark.audio.FeatureStream;
 import dev.hark.audio.SlidingWindows;
 import dev.hark.audio.StreamingFramer;
-import dev.hark.job.IdleTimers;
+import dev.hark.job.timers.IdleTimers;
 import dev.hark.job.ingest.AudioChunkEvent;
 import dev.hark.model.ModelContract;
 import org.apache.flink.api.common.functions.OpenContext;

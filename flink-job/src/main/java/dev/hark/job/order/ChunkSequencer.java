@@ -1,6 +1,6 @@
 package dev.hark.job.order;
 
-import dev.hark.job.IdleTimers;
+import dev.hark.job.timers.IdleTimers;
 import dev.hark.job.ingest.AudioChunkEvent;
 import dev.hark.job.ingest.ChunkDecoding;
 import dev.hark.job.ingest.DeadLetterCounters;

@@ -260,8 +260,8 @@ class BatchInferenceOperatorTest {
         String uri = root.toUri().toString(); // file:///..., read through Flink's FileSystem and mirrored locally
         assertEquals(true, ModelLocation.parse(uri).isRemote());
         org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
-        conf.set(dev.hark.job.HarkOptions.MODEL_DIR, uri);
-        assertEquals("7", dev.hark.job.JobSettings.from(conf).contract().version());
+        conf.set(dev.hark.job.options.HarkOptions.MODEL_DIR, uri);
+        assertEquals("7", dev.hark.job.options.JobSettings.from(conf).contract().version());
         try (OneInputStreamOperatorTestHarness<FeatureWindow, Prediction> h = watching(uri, contract)) {
             h.processElement(window(0, contract), 1);
             assertEquals("7", outputs(h).get(0).getModelVersion());

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.avro.Prediction;
-import dev.hark.job.HarkOptions;
-import dev.hark.job.JobSettings;
+import dev.hark.job.options.HarkOptions;
+import dev.hark.job.options.JobSettings;
 import dev.hark.job.features.FeatureWindow;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelVersions;

@@ -212,9 +212,9 @@ class ChunkSequencerTest {
         send("a", 2); // waits for 1, with an event-time timer
         harness.setProcessingTime(1_000 + IDLE - 1);
         assertEquals(6, harness.numKeyedStateEntries()); // with the waiting chunk and its tally
-        harness.setProcessingTime(dev.hark.job.IdleTimers.dueAt(1_000, IDLE) - 1); // the timer moves in steps
+        harness.setProcessingTime(dev.hark.job.timers.IdleTimers.dueAt(1_000, IDLE) - 1); // the timer moves in steps
         assertEquals(6, harness.numKeyedStateEntries()); // with the waiting chunk and its tally
-        harness.setProcessingTime(dev.hark.job.IdleTimers.dueAt(1_000, IDLE));
+        harness.setProcessingTime(dev.hark.job.timers.IdleTimers.dueAt(1_000, IDLE));
         assertEquals(0, harness.numKeyedStateEntries());
         assertEquals(0, harness.numEventTimeTimers());
         assertEquals(0, harness.numProcessingTimeTimers());

@@ -1,6 +1,6 @@
 package dev.hark.job.testing;
 
-import dev.hark.job.HarkOptions;
+import dev.hark.job.options.HarkOptions;
 import dev.hark.model.ModelVersions;
 
 import org.apache.flink.configuration.Configuration;

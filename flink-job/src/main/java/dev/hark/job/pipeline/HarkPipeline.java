@@ -1,5 +1,6 @@
-package dev.hark.job;
+package dev.hark.job.pipeline;
 
+import dev.hark.job.options.JobSettings;
 import dev.hark.avro.DeadLetter;
 import dev.hark.avro.Detection;
 import dev.hark.avro.ModelAnnouncement;
@@ -25,10 +26,15 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 /**
  * The stages between sources and sinks: decode (bad records to dead letters) -> event time -> key by stream ->
  * order -> log-mel frames and windows -> TensorFlow inference -> debounced detections. Which sources feed it and
- * which sinks take its outputs is {@link HarkJob.Builder}'s business.
+ * which sinks take its outputs is the job builder's business ({@code dev.hark.job.HarkJob}).
  */
-final class HarkPipeline {
+public final class HarkPipeline {
     private HarkPipeline() {
+    }
+
+    /** The job's outputs, before they reach their sinks; detections are null when the job has no sink for them. */
+    public record Outputs(DataStream<Prediction> predictions, DataStream<DeadLetter> deadLetters,
+                          DataStream<Detection> detections) {
     }
 
     /**
@@ -38,7 +44,7 @@ final class HarkPipeline {
      * @param detect       whether to debounce predictions into detections: without a sink for them, the job neither
      *                     ships predictions to a second keyed operator nor keeps detection state
      */
-    static HarkJob.Outputs build(DataStream<RawRecord> audio, DataStream<RawRecord> modelControl, JobSettings settings,
+    public static Outputs build(DataStream<RawRecord> audio, DataStream<RawRecord> modelControl, JobSettings settings,
                                  boolean detect) {
         SingleOutputStreamOperator<AudioChunkEvent> decoded = audio
                 .process(new ChunkDecoder(settings.ingest()))
@@ -84,6 +90,6 @@ final class HarkPipeline {
                 .keyBy(Prediction::getStreamId, Types.STRING)
                 .process(new DetectionFunction(settings.detections()))
                 .uid("detections").name("Debounced detections");
-        return new HarkJob.Outputs(predictions, deadLetters, detections);
+        return new Outputs(predictions, deadLetters, detections);
     }
 }

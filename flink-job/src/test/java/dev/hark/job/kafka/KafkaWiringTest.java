@@ -1,7 +1,8 @@
-package dev.hark.job;
+package dev.hark.job.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hark.job.options.HarkOptions;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,9 @@
-package dev.hark.job;
+package dev.hark.job.options;
 
 import dev.hark.model.Precision;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
@@ -202,7 +203,7 @@ public final class HarkOptions {
             if (key.startsWith("hark.") && !known.contains(key) && !key.startsWith(KAFKA_PROPERTIES_PREFIX)) {
                 String closest = known.stream().min(java.util.Comparator.comparingInt(k -> editDistance(k, key))).orElseThrow();
                 throw new IllegalArgumentException("unknown option " + key + " (did you mean " + closest + "?); the"
-                        + " options are listed in the README and in dev.hark.job.HarkOptions");
+                        + " options are listed in the README and in dev.hark.job.options.HarkOptions");
             }
         }
     }
@@ -224,5 +225,11 @@ public final class HarkOptions {
             current = swap;
         }
         return previous[b.length()];
+    }
+
+    /** The Kafka servers the job's sources and sinks use; refused, saying how to set them, where none are. */
+    public static String bootstrapServers(ReadableConfig config) {
+        return config.getOptional(BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
+                "no Kafka: set " + BOOTSTRAP_SERVERS.key() + " (--bootstrap-servers HOST:PORT)"));
     }
 }

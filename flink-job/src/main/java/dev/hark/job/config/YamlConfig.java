@@ -1,4 +1,4 @@
-package dev.hark.job;
+package dev.hark.job.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

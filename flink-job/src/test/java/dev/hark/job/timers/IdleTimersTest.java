@@ -1,4 +1,4 @@
-package dev.hark.job;
+package dev.hark.job.timers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

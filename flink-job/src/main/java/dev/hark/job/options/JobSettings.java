@@ -1,4 +1,4 @@
-package dev.hark.job;
+package dev.hark.job.options;
 
 import dev.hark.job.detect.DetectionSettings;
 import dev.hark.job.features.WindowSettings;

@@ -1,5 +1,6 @@
-package dev.hark.job;
+package dev.hark.job.kafka;
 
+import dev.hark.job.options.HarkOptions;
 import dev.hark.job.ingest.RawRecord;
 import dev.hark.job.ingest.RawRecordDeserializer;
 import dev.hark.job.sink.AvroRecordSerializer;
@@ -16,10 +17,6 @@ public final class KafkaWiring {
     private KafkaWiring() {
     }
 
-    public static String bootstrapServers(ReadableConfig config) {
-        return config.getOptional(HarkOptions.BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
-                "no Kafka: set " + HarkOptions.BOOTSTRAP_SERVERS.key() + " (--bootstrap-servers HOST:PORT)"));
-    }
 
     public static KafkaSource<RawRecord> audioSource(ReadableConfig config) {
         OffsetsInitializer start = switch (config.get(HarkOptions.STARTING_OFFSETS)) {
@@ -30,7 +27,7 @@ public final class KafkaWiring {
                     + " must be committed, earliest or latest, got " + config.get(HarkOptions.STARTING_OFFSETS));
         };
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(bootstrapServers(config))
+                .setBootstrapServers(HarkOptions.bootstrapServers(config))
                 .setTopics(config.get(HarkOptions.AUDIO_TOPIC))
                 .setGroupId(config.get(HarkOptions.GROUP_ID))
                 .setStartingOffsets(start)
@@ -48,7 +45,7 @@ public final class KafkaWiring {
      */
     public static KafkaSource<RawRecord> modelControlSource(ReadableConfig config, String topic) {
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(bootstrapServers(config))
+                .setBootstrapServers(HarkOptions.bootstrapServers(config))
                 .setTopics(topic)
                 .setGroupId(config.get(HarkOptions.GROUP_ID) + "-model-control")
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -68,7 +65,7 @@ public final class KafkaWiring {
                                         AvroRecordSerializer.Extractor<T, String> key,
                                         AvroRecordSerializer.Extractor<T, byte[]> encoder) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(bootstrapServers(config))
+                .setBootstrapServers(HarkOptions.bootstrapServers(config))
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, key, encoder))
                 .setDeliveryGuarantee(config.get(HarkOptions.DELIVERY_GUARANTEE))
                 .setTransactionalIdPrefix(transactionalIdPrefix(config) + "-" + role)

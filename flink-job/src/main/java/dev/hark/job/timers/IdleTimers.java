@@ -1,4 +1,4 @@
-package dev.hark.job;
+package dev.hark.job.timers;
 
 import java.io.IOException;
 import org.apache.flink.api.common.state.ValueState;

@@ -1,5 +1,6 @@
-package dev.hark.job;
+package dev.hark.job.config;
 
+import dev.hark.job.options.HarkOptions;
 import java.nio.file.Path;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;

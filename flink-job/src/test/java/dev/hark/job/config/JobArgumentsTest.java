@@ -1,9 +1,12 @@
-package dev.hark.job;
+package dev.hark.job.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.job.kafka.KafkaWiring;
+import dev.hark.job.options.HarkOptions;
+import dev.hark.job.options.JobSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
