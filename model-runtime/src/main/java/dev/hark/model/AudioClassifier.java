@@ -20,9 +20,8 @@ import org.tensorflow.types.TFloat32;
 public final class AudioClassifier implements AutoCloseable {
     /**
      * Inter-op threads for serving: every op runs in the thread that calls {@link #classify}. TensorFlow's pools are
-     * process-wide (the first session sets them), so a pool of one thread is shared by every classifier of a
-     * TaskManager and serialises their calls: with two subtasks, 3,230 windows/s against 5,460 in their own threads
-     * ({@code InferenceBenchmark}, batch 16, two threads; BENCHMARKS.md).
+     * process-wide (the first session sets them), so a pool of one thread would be shared by every classifier of a
+     * TaskManager and serialise their calls (BENCHMARKS.md, "Inference").
      */
     public static final int CALLER_THREAD = -1;
     private final Path modelDir;

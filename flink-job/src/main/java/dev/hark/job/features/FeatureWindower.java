@@ -23,8 +23,8 @@ import org.apache.flink.util.Collector;
  */
 public final class FeatureWindower extends KeyedProcessFunction<String, AudioChunkEvent, FeatureWindow> {
     /**
-     * Audio run through the front end at open: 1.7-2.3 s measured on this machine class, nearly all of it before the
-     * JIT has compiled the front end (then 10 s of audio take 2-5 ms, against 700 ms interpreted).
+     * Audio run through the front end at open, so that the JIT has compiled it before the first stream's chunks
+     * come (interpreted, the front end is two orders of magnitude slower).
      */
     static final double WARM_UP_SECONDS = 30;
     private final FeatureSpec spec;
