@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedKafkaTest {
+class EmbeddedKafkaITCase {
 
     @Test
     void servesOnLoopbackAndRoundTripsRecords() throws Exception {
