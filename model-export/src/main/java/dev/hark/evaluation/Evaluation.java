@@ -214,15 +214,4 @@ public final class Evaluation {
     private static Double finiteOrNull(double v) {
         return Double.isFinite(v) ? v : null;
     }
-
-    /** Index of the largest score. */
-    public static int argMax(float[] scores) {
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.hark.evaluation;
 
+import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelContract;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class FalseAccepts {
             return;
         }
         clipsWithoutKeyword++;
-        int best = Evaluation.argMax(scores);
+        int best = AudioClassifier.argMax(scores);
         String heard = labels.get(best);
         if (!contract.backgroundLabels().contains(heard) && scores[best] >= contract.thresholds().get(best)) {
             byKeyword.merge(heard, 1L, Long::sum);

@@ -1,5 +1,6 @@
 package dev.hark.evaluation;
 
+import dev.hark.model.AudioClassifier;
 import dev.hark.data.KeywordDataset.Example;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class PredictionsCsv implements AutoCloseable {
         if (scores.length != labels.size()) {
             throw new IllegalArgumentException(scores.length + " scores for " + labels.size() + " labels");
         }
-        int predicted = Evaluation.argMax(scores);
+        int predicted = AudioClassifier.argMax(scores);
         String who = voice.apply(clip);
         StringBuilder row = new StringBuilder(quoted(clip.source())).append(',').append(who == null ? "" : quoted(who))
                 .append(',').append(quoted(clip.label())).append(',').append(quoted(labels.get(predicted)))

@@ -488,7 +488,7 @@ public final class Trainer {
                         ? waveforms(part, size) : features(extractor, part, size);
                 float[][] scores = classifier.classify(input, part.size());
                 for (int i = 0; i < part.size(); i++) {
-                    int predicted = Evaluation.argMax(scores[i]);
+                    int predicted = AudioClassifier.argMax(scores[i]);
                     evaluation.add(contract.labels().indexOf(part.get(i).label()), predicted, part.get(i).source(),
                             voice.apply(part.get(i)), scores[i][predicted]);
                     eachClip.accept(part.get(i), scores[i]);

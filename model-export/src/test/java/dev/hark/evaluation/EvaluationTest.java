@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hark.model.AudioClassifier;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class EvaluationTest {
         assertEquals(4, e.total());
         assertEquals(0.75, e.accuracy(), 1e-12);
         assertArrayEquals(new long[] {1, 1, 0}, e.confusion()[0]);
-        assertEquals(2, Evaluation.argMax(new float[] {0.1f, 0.2f, 0.7f}));
+        assertEquals(2, AudioClassifier.argMax(new float[] {0.1f, 0.2f, 0.7f}));
         // a: 1 of 2 found, never wrongly predicted; b: 1 found, but also predicted for an "a".
         assertEquals(1.0, e.precision(0), 1e-12);
         assertEquals(0.5, e.recall(0), 1e-12);

@@ -196,4 +196,15 @@ public final class AudioClassifier implements AutoCloseable {
             contract = null;
         }
     }
+
+    /** Index of the largest score: the label a window is classified as. */
+    public static int argMax(float[] scores) {
+        int best = 0;
+        for (int i = 1; i < scores.length; i++) {
+            if (scores[i] > scores[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
 }

@@ -100,7 +100,7 @@ class PrecisionTest {
             Arrays.sort(sorted);
             if (sorted[sorted.length - 1] - sorted[sorted.length - 2] > 0.2f) {
                 clear++;
-                assertEquals(argMax(exact[w]), argMax(mixed[w]), "window " + w);
+                assertEquals(AudioClassifier.argMax(exact[w]), AudioClassifier.argMax(mixed[w]), "window " + w);
             }
         }
         assertTrue(count >= 50 && clear >= count / 2, count + " windows, " + clear + " with a clear answer");
@@ -113,16 +113,6 @@ class PrecisionTest {
             assertEquals(precision, classifier.precision());
             return classifier.classify(windows, count);
         }
-    }
-
-    private static int argMax(float[] scores) {
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static RewriterConfig.Toggle rewrite(Precision precision) {
