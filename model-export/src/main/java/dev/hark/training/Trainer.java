@@ -37,8 +37,7 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Trains {@link KeywordCnn} on a {@link KeywordDataset} with the shared log-mel front end, augmenting on the fly
- * (random time shift, background noise at random SNRs), sampling labels evenly but {@code _unknown_}
- * {@link #UNKNOWN_DRAWS} times as often, keeping the weights of the best
+ * (random time shift, background noise at random SNRs), sampling labels evenly, keeping the weights of the best
  * validation epoch, and exports an inference-only SavedModel plus its {@link ModelContract}.
  */
 public final class Trainer {
@@ -60,11 +59,6 @@ public final class Trainer {
     static final float DISTILLATION_TEMPERATURE = 2f;
     /** Key of the training summary that says how many towers taught the exported one. */
     public static final String DISTILLED_FROM_KEY = "distilled_from_towers";
-    /**
-     * How many times as often a batch draws {@code _unknown_} as any other label: it stands for every word that is not
-     * a keyword, and drawn as one label among many it is too rare for the model to learn to turn other speech away.
-     */
-    static final int UNKNOWN_DRAWS = 3;
 
     /**
      * Training settings. {@code towers} CNNs, each from its own initial weights, train side by side on the same
@@ -214,12 +208,11 @@ public final class Trainer {
                     .build();
             // The next batch is made on a second thread while TensorFlow trains on this one. Every random draw is
             // made there, in the order it was made before, so a seed still gives the same model.
-            int[] labelDraws = labelDraws(labels);
             Supplier<Batch> makeBatch = () -> {
                 float[] features = new float[config.batchSize() * windowSize];
                 int[] batchLabels = new int[config.batchSize()];
                 for (int b = 0; b < config.batchSize(); b++) {
-                    int label = labelDraws[random.nextInt(labelDraws.length)];
+                    int label = random.nextInt(labels.size());
                     List<Example> pool = byLabel.get(labels.get(label));
                     Example example = pool.get(random.nextInt(pool.size()));
                     float[] audio = augment(example, data.backgroundNoise(), babble, random);
@@ -290,8 +283,6 @@ public final class Trainer {
         summary.put("learning_rate_schedule", "linear warm-up over epoch 1, cosine decay to 5%");
         summary.put("augmentation", "time shift +-100 ms, another word 15-30 dB under (20%), background noise at 0-30 dB SNR (80%), "
                 + "gain +-6 dB, VTLP 0.88-1.12, time stretch 0.8-1.25, band limit 3.4-7 kHz (1 in 6), SpecAugment");
-        summary.put("label_sampling", "labels drawn evenly, " + ModelContract.UNKNOWN + " " + UNKNOWN_DRAWS
-                + " times as often (it stands for every word that is not a keyword)");
         summary.put("patience", config.patience());
         summary.put("seed", config.seed());
         if (config.towers() > 1) {
@@ -520,14 +511,6 @@ public final class Trainer {
      * Random circular shift of up to 100 ms, another word mixed in 15-30 dB under the clip on a fifth of spoken
      * clips, then background noise at 0..30 dB SNR on 80% of clips, and a random gain.
      */
-    /** Label indices to draw a batch's labels from: each once, {@code _unknown_} {@link #UNKNOWN_DRAWS} times. */
-    static int[] labelDraws(List<String> labels) {
-        return java.util.stream.IntStream.range(0, labels.size())
-                .flatMap(i -> java.util.stream.IntStream.range(0,
-                        labels.get(i).equals(ModelContract.UNKNOWN) ? UNKNOWN_DRAWS : 1).map(repeat -> i))
-                .toArray();
-    }
-
     static float[] augment(Example example, List<float[]> noise, List<Example> babble, Random random) {
         float[] x = example.samples();
         int n = x.length;
