@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
  */
 class JobJarTest {
     static final List<String> NEVER = List.of("dev/hark/cli/", "dev/hark/client/", "dev/hark/kafka/", "dev/hark/data/",
-            "dev/hark/model/Trainer.class", "dev/hark/model/KeywordCnn.class", "picocli/", "kafka/server/",
+            "dev/hark/training/", "dev/hark/evaluation/", "picocli/", "kafka/server/",
             "org/apache/flink/streaming/api/environment/", "org/apache/flink/runtime/", "org/slf4j/",
             "org/apache/logging/log4j/", "META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
     static final List<String> ALWAYS = List.of("dev/hark/job/HarkJob.class", "dev/hark/model/ModelLifecycle.class",
+            "dev/hark/model/ModelSupplier.class", "dev/hark/job/options/HarkOptions.class",
             "dev/hark/audio/SimdFrameEngine.class", "dev/hark/avro/Prediction.class",
             "org/apache/flink/connector/kafka/source/KafkaSource.class",
             "org/apache/flink/connector/base/DeliveryGuarantee.class", "org/apache/kafka/clients/producer/KafkaProducer.class",
