@@ -4,6 +4,7 @@ import dev.hark.evaluation.Evaluation;
 import dev.hark.model.AudioClassifier;
 import dev.hark.model.ModelContract;
 import dev.hark.model.Precision;
+import dev.hark.model.TensorFlowDevices;
 import dev.hark.audio.FeatureSpec;
 import dev.hark.audio.LogMelExtractor;
 import dev.hark.data.KeywordDataset;
@@ -202,10 +203,11 @@ public final class Trainer {
             // side by side.
             // In bfloat16, the convolutions and their gradients (the bulk of a step) run at oneDNN's bfloat16 speed;
             // the variables, Adam's moments and the loss stay float32.
-            org.tensorflow.proto.ConfigProto single = precision.applyTo(org.tensorflow.proto.ConfigProto.newBuilder()
-                    .setIntraOpParallelismThreads(1).setInterOpParallelismThreads(config.trainedTowers())).build();
-            org.tensorflow.proto.ConfigProto shared = precision.applyTo(org.tensorflow.proto.ConfigProto.newBuilder())
-                    .build();
+            org.tensorflow.proto.ConfigProto single = TensorFlowDevices.withPrecision(org.tensorflow.proto.ConfigProto
+                    .newBuilder().setIntraOpParallelismThreads(1).setInterOpParallelismThreads(config.trainedTowers()),
+                    precision).build();
+            org.tensorflow.proto.ConfigProto shared = TensorFlowDevices.withPrecision(
+                    org.tensorflow.proto.ConfigProto.newBuilder(), precision).build();
             // The next batch is made on a second thread while TensorFlow trains on this one. Every random draw is
             // made there, in the order it was made before, so a seed still gives the same model.
             Supplier<Batch> makeBatch = () -> {

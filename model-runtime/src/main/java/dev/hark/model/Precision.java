@@ -52,8 +52,12 @@ public enum Precision {
         throw new IllegalArgumentException("precision must be one of float32, bfloat16 or auto, got '" + value + "'");
     }
 
-    /** Sets the session option that makes TensorFlow run this precision (float32 sets nothing). */
-    public ConfigProto.Builder applyTo(ConfigProto.Builder config) {
+    /**
+     * Sets the session option that makes TensorFlow run this precision (float32 sets nothing). Not public: this enum
+     * travels in the job's settings to a JobManager that has no TensorFlow, and a public method would make reflection
+     * there load TensorFlow's classes ({@link TensorFlowDevices#withPrecision} is the public way in).
+     */
+    ConfigProto.Builder applyTo(ConfigProto.Builder config) {
         if (resolve() == BFLOAT16) {
             config.setGraphOptions(GraphOptions.newBuilder(config.getGraphOptions()).setRewriteOptions(
                     RewriterConfig.newBuilder(config.getGraphOptions().getRewriteOptions())

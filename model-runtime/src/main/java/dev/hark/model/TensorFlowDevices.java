@@ -50,6 +50,11 @@ public final class TensorFlowDevices {
         return sessionConfig(intraOpThreads, interOpThreads, Precision.FLOAT32);
     }
 
+    /** {@code config} with the session option that makes TensorFlow run {@code precision}'s arithmetic. */
+    public static ConfigProto.Builder withPrecision(ConfigProto.Builder config, Precision precision) {
+        return precision.applyTo(config);
+    }
+
     /** As above, with the CPU ops in the given {@link Precision}. */
     public static ConfigProto sessionConfig(int intraOpThreads, int interOpThreads, Precision precision) {
         return precision.applyTo(ConfigProto.newBuilder()

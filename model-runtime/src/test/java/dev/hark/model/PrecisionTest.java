@@ -54,6 +54,21 @@ class PrecisionTest {
         assertTrue(threads.getGpuOptions().getAllowGrowth());
     }
 
+    /**
+     * Precision travels in the job's settings to a JobManager without TensorFlow, where deserialising the enum lists
+     * its public methods: none of them may name a TensorFlow type.
+     */
+    @Test
+    void noPublicMethodNamesATensorFlowType() {
+        for (java.lang.reflect.Method m : Precision.class.getMethods()) {
+            java.util.List<Class<?>> types = new java.util.ArrayList<>(java.util.List.of(m.getParameterTypes()));
+            types.add(m.getReturnType());
+            for (Class<?> type : types) {
+                assertFalse(type.getName().startsWith("org.tensorflow."), m + " names " + type.getName());
+            }
+        }
+    }
+
     @Test
     void namesParseInAnyCaseAndAWrongOneSaysWhatIsAllowed() {
         assertEquals(Precision.BFLOAT16, Precision.of("BFloat16"));
