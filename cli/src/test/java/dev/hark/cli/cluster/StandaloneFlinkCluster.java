@@ -315,6 +315,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         for (String suffix : List.of(".out", ".log")) {
             try {
                 List<String> lines = Files.readAllLines(dir.resolve(name + suffix));
+                // The causes first (a stack trace's last lines rarely name them), then the log's end.
+                lines.stream().filter(line -> line.startsWith("Caused by:")).distinct().limit(10)
+                        .forEach(line -> text.append(line).append('\n'));
                 text.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()))).append('\n');
             } catch (IOException e) {
                 text.append("(no ").append(name).append(suffix).append(")\n");

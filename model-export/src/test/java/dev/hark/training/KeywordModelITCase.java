@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Synthesizes a small dataset with espeak-ng and sox, trains the CNN briefly, exports it, and serves the export:
  * it must beat chance clearly on voices it never heard, and its contract must describe it.
  */
-class KeywordModelTest {
+class KeywordModelITCase {
     @TempDir
     static Path dir;
     static Trainer.Outcome outcome;

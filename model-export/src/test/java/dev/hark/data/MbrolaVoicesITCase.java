@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/install-test-packages} installs with the other test packages where Debian's non-free archive is
  * reachable; elsewhere they are skipped, and say so.
  */
-class MbrolaVoicesTest {
+class MbrolaVoicesITCase {
     /** Words whose diphones the us3 database lacks (mbrola says "_-O2 unknown", "Z-u unknown"). */
     private static final java.util.Set<String> US3_CANNOT_SAY = java.util.Set.of("on", "off", "visual");
 

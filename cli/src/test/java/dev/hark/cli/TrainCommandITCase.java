@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/hark train} over a folder that already holds a model: refused up front, replaced when asked; and with
  * narrower conv layers, which its contract names.
  */
-class TrainCommandTest {
+class TrainCommandITCase {
     @Test
     void replacesAModelOnlyWhenAskedAndOnlyOnceTheNewOneIsTrained(@TempDir Path dir) throws IOException {
         Path data = dir.resolve("data");

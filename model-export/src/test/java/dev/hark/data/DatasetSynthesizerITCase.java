@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DatasetSynthesizerTest {
+class DatasetSynthesizerITCase {
 
     private static List<String> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
