@@ -92,12 +92,7 @@ class KeywordModelITCase {
     @Test
     void theSameSeedTrainsTheSameModel() throws IOException {
         Trainer.Config config = new Trainer.Config("again", "0", 2, 32, 2e-3f, 2, 11, true);
-        byte[][] weights = new byte[2][];
-        for (int run = 0; run < 2; run++) {
-            Path out = dir.resolve("again" + run);
-            new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, out, line -> { });
-            weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
-        }
+        byte[][] weights = trainTwice(config, "again");
         org.junit.jupiter.api.Assertions.assertArrayEquals(weights[0], weights[1]);
     }
 
@@ -107,12 +102,7 @@ class KeywordModelITCase {
         Trainer.Config two = new Trainer.Config("two", "0", 1, 32, 2e-3f, 1, 13, true, 2);
         Path alone = dir.resolve("alone");
         new Trainer(Trainer.SPEECH_COMMANDS_LABELS, one).train(dataset, alone, line -> { });
-        byte[][] weights = new byte[2][];
-        for (int run = 0; run < 2; run++) {
-            Path out = dir.resolve("towers" + run);
-            new Trainer(Trainer.SPEECH_COMMANDS_LABELS, two).train(dataset, out, line -> { });
-            weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
-        }
+        byte[][] weights = trainTwice(two, "towers");
         org.junit.jupiter.api.Assertions.assertArrayEquals(weights[0], weights[1], "two towers, same seed, same model");
         Path towers = dir.resolve("towers0");
         assertEquals(2, KeywordCnn.towersOf(ModelContract.read(towers).training()));
@@ -130,12 +120,7 @@ class KeywordModelITCase {
                 KeywordCnn.DEFAULT_CHANNELS, Precision.FLOAT32, 2);
         Path single = dir.resolve("single");
         new Trainer(Trainer.SPEECH_COMMANDS_LABELS, alone).train(dataset, single, line -> { });
-        byte[][] weights = new byte[2][];
-        for (int run = 0; run < 2; run++) {
-            Path out = dir.resolve("distilled" + run);
-            new Trainer(Trainer.SPEECH_COMMANDS_LABELS, distilled).train(dataset, out, line -> { });
-            weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
-        }
+        byte[][] weights = trainTwice(distilled, "distilled");
         assertArrayEquals(weights[0], weights[1], "distilled, same seed, same model");
         Path model = dir.resolve("distilled0");
         ModelContract contract = ModelContract.read(model);
@@ -187,4 +172,14 @@ class KeywordModelITCase {
         return out;
     }
 
+    /** Trains {@code config} twice on the test data, into {@code name}0 and {@code name}1; the two weight files. */
+    private static byte[][] trainTwice(Trainer.Config config, String name) throws IOException {
+        byte[][] weights = new byte[2][];
+        for (int run = 0; run < 2; run++) {
+            Path out = dir.resolve(name + run);
+            new Trainer(Trainer.SPEECH_COMMANDS_LABELS, config).train(dataset, out, line -> { });
+            weights[run] = Files.readAllBytes(out.resolve("variables/variables.data-00000-of-00001"));
+        }
+        return weights;
+    }
 }
