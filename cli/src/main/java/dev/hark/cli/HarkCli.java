@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/hark}: one entry point, a subcommand per task. */
 @Command(name = "hark", mixinStandardHelpOptions = true, version = "hark 0.1.0",
         description = "Real-time audio classification on Apache Flink.",
-        subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, FeaturesCommand.class, SynthCommand.class, RealSpeechCommand.class, TrainCommand.class,
+        subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, FeaturesCommand.class, SynthCommand.class, RealSpeechCommand.class, RecordedCommand.class, TrainCommand.class,
                 EvaluateCommand.class, ImportModelCommand.class, ProduceCommand.class, ConsumeCommand.class, AnnounceModelCommand.class,
                 SubmitCommand.class, CancelCommand.class,
                 SavepointCommand.class,

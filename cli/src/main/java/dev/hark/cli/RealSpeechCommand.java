@@ -34,15 +34,20 @@ final class RealSpeechCommand implements Callable<Integer> {
         if (sources.whatIsMissing() != null) {
             throw new HarkCli.UserError(sources.whatIsMissing());
         }
-        // The vocabulary's keywords and the digits, whether this model knows them or not: the set is the same for all.
-        Set<String> keywords = new HashSet<>(contract.labels());
-        keywords.removeAll(contract.backgroundLabels());
-        keywords.addAll(RealSpeechSet.DIGITS);
-        List<RealSpeechSet.Clip> clips = new RealSpeechSet(sources, contract.features().sampleRate(), keywords).write(out);
+        List<RealSpeechSet.Clip> clips = new RealSpeechSet(sources, contract.features().sampleRate(), keywordsOf(contract))
+                .write(out);
         long digits = clips.stream().filter(c -> !c.label().equals(KeywordDataset.UNKNOWN)).count();
         System.out.printf("wrote %d clips to %s: %d digits (one speaker), %d clips of speech without a keyword%n",
                 clips.size(), out, digits, clips.size() - digits);
         System.out.printf("score them: bin/hark evaluate --model %s --data %s%n", model, out.resolve("realspeech.csv"));
         return 0;
+    }
+
+    /** The vocabulary's keywords and the digits, whether this model knows them or not: the sets are the same for all. */
+    static Set<String> keywordsOf(ModelContract contract) {
+        Set<String> keywords = new HashSet<>(contract.labels());
+        keywords.removeAll(contract.backgroundLabels());
+        keywords.addAll(RealSpeechSet.DIGITS);
+        return keywords;
     }
 }

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +31,7 @@ import java.util.zip.GZIPInputStream;
  *   transcript holds no keyword are speech without one.</li>
  * </ul>
  * Audio is resampled to the model's rate by hark's own {@link Resampler} (the front end's). Speech without a keyword
- * longer than {@link #WHOLE_CLIP_SECONDS} is cut into one-second pieces, as the job's windows see it, leaving out
+ * longer than {@link SpeechPieces#WHOLE_CLIP_SECONDS} is cut into one-second pieces, as the job's windows see it, leaving out
  * pieces that are mostly silence; it is labelled {@link KeywordDataset#UNKNOWN}. Output: WAVs, {@code
  * realspeech.csv} (every clip), {@code digits.csv} and {@code no-keyword.csv} ({@code path,label}, as {@code
  * evaluate --data} reads them) and {@code sources.csv} (where each clip comes from, and its transcript).
@@ -44,10 +43,8 @@ public final class RealSpeechSet {
     public static final List<String> DIGITS = DatasetSynthesizer.DIGITS;
     /** Other names of digits ("oh" for zero, the NATO "niner"): neither a keyword's clip nor speech without one. */
     static final Set<String> DIGIT_ALIASES = Set.of("oh", "niner");
-    static final double WHOLE_CLIP_SECONDS = 1.25;
-    /** A piece whose loudness is under this fraction of its recording's loudest piece is mostly silence. */
-    static final double QUIET_PIECE = 0.1;
-    private static final Pattern WORD = Pattern.compile("[a-z0-9']+");
+    /** Words: letters of any alphabet, digits, apostrophes. */
+    private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}']+");
 
     /** One clip written: its path under the output folder, label, source file, offset and transcript. */
     public record Clip(String path, String label, String source, double startSeconds, String transcript) {
@@ -131,6 +128,11 @@ public final class RealSpeechSet {
 
     /** Speech, not a tone ("[beep]"), whose words include none of the keywords (nor a numeral). */
     boolean isSpeechWithoutKeyword(String transcript) {
+        return isSpeechWithoutAny(transcript, keywords);
+    }
+
+    /** As above, for any set of words (lower case). */
+    static boolean isSpeechWithoutAny(String transcript, Set<String> keywords) {
         String text = transcript.toLowerCase(Locale.ROOT).trim();
         if (text.isEmpty() || text.startsWith("[")) {
             return false;
@@ -148,36 +150,13 @@ public final class RealSpeechSet {
     /** The clip whole when short, else one-second pieces that are not mostly silence. */
     private List<Clip> pieces(float[] audio, String name, String source, String transcript, Path out) throws IOException {
         List<Clip> clips = new ArrayList<>();
-        if (audio.length <= WHOLE_CLIP_SECONDS * sampleRate) {
-            String path = "no-keyword/" + name + ".wav";
-            WavFile.write(out.resolve(path), audio, sampleRate);
-            clips.add(new Clip(path, KeywordDataset.UNKNOWN, source, 0, transcript));
-            return clips;
-        }
-        int count = audio.length / sampleRate;
-        double[] loudness = new double[count];
-        double loudest = 0;
-        for (int i = 0; i < count; i++) {
-            loudness[i] = rms(audio, i * sampleRate, sampleRate);
-            loudest = Math.max(loudest, loudness[i]);
-        }
-        for (int i = 0; i < count; i++) {
-            if (loudness[i] < QUIET_PIECE * loudest) {
-                continue;
-            }
-            String path = String.format(Locale.ROOT, "no-keyword/%s-%02d.wav", name, i);
-            WavFile.write(out.resolve(path), Arrays.copyOfRange(audio, i * sampleRate, (i + 1) * sampleRate), sampleRate);
-            clips.add(new Clip(path, KeywordDataset.UNKNOWN, source, i, transcript));
+        for (SpeechPieces.Piece piece : SpeechPieces.of(audio, sampleRate)) {
+            String path = piece.index() < 0 ? "no-keyword/" + name + ".wav"
+                    : String.format(Locale.ROOT, "no-keyword/%s-%02d.wav", name, piece.index());
+            WavFile.write(out.resolve(path), piece.samples(), sampleRate);
+            clips.add(new Clip(path, KeywordDataset.UNKNOWN, source, Math.max(0, piece.index()), transcript));
         }
         return clips;
-    }
-
-    private static double rms(float[] x, int from, int length) {
-        double sum = 0;
-        for (int i = from; i < from + length; i++) {
-            sum += x[i] * x[i];
-        }
-        return Math.sqrt(sum / length);
     }
 
     private float[] read(Path wav) throws IOException {
@@ -186,10 +165,14 @@ public final class RealSpeechSet {
                 : new Resampler(audio.sampleRate(), sampleRate).resample(audio.samples());
     }
 
-    /** core-sounds-en.txt: "name: transcript" lines, ';' comments. */
     private Map<String, String> asteriskTranscripts() throws IOException {
+        return asteriskTranscripts(sources.asteriskTranscripts());
+    }
+
+    /** core-sounds-LANG.txt.gz: "name: transcript" lines, ';' comments. */
+    static Map<String, String> asteriskTranscripts(Path gzip) throws IOException {
         Map<String, String> prompts = new LinkedHashMap<>();
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(sources.asteriskTranscripts()));
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gzip));
              BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 int colon = line.indexOf(':');

@@ -48,6 +48,13 @@ public final class Trainer {
     public static final String INPUT_NAME = "mel";
     public static final String OUTPUT_NAME = "probabilities";
 
+    /**
+     * Share of {@code _unknown_} draws that take a clip recorded from people ({@link dev.hark.data.RecordedSpeech}) where
+     * the training set has them: there are few of them beside the synthesized words, and they are what the model
+     * otherwise never hears.
+     */
+    static final double RECORDED_SHARE = 0.5;
+
     /** Key of the training summary that names the precision a model was trained in ({@link Precision#key()}). */
     public static final String PRECISION_KEY = "precision";
 
@@ -165,6 +172,15 @@ public final class Trainer {
         Random random = new Random(config.seed());
         // Other words, to mix quietly under a clip: speech in the background, as in a room with people in it.
         List<Example> babble = byLabel.getOrDefault(KeywordDataset.UNKNOWN, List.of());
+        List<Example> synthesized = babble.stream().filter(e -> !isRecorded(e)).toList();
+        // Drawn at their own share only beside synthesized words; alone they are simply the _unknown_ clips.
+        List<Example> recorded = synthesized.isEmpty() ? List.of() : babble.stream().filter(Trainer::isRecorded).toList();
+        if (!recorded.isEmpty()) {
+            byLabel.put(KeywordDataset.UNKNOWN, synthesized);
+            log.accept(String.format(java.util.Locale.ROOT, "%d clips recorded from people: %.0f%% of %s draws",
+                    recorded.size(), 100 * RECORDED_SHARE, KeywordDataset.UNKNOWN));
+        }
+        int unknown = labels.indexOf(KeywordDataset.UNKNOWN);
         float[] validationFeatures = features(extractor, validation, windowSize);
         int[] validationLabels = validation.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
 
@@ -216,6 +232,10 @@ public final class Trainer {
                 for (int b = 0; b < config.batchSize(); b++) {
                     int label = random.nextInt(labels.size());
                     List<Example> pool = byLabel.get(labels.get(label));
+                    // No draw here without recorded clips: a seed gives the model it gave before they existed.
+                    if (label == unknown && !recorded.isEmpty() && random.nextDouble() < RECORDED_SHARE) {
+                        pool = recorded;
+                    }
                     Example example = pool.get(random.nextInt(pool.size()));
                     float[] audio = augment(example, data.backgroundNoise(), babble, random);
                     float[] frames = extractor.extract(audio);
@@ -513,6 +533,10 @@ public final class Trainer {
      * Random circular shift of up to 100 ms, another word mixed in 15-30 dB under the clip on a fifth of spoken
      * clips, then background noise at 0..30 dB SNR on 80% of clips, and a random gain.
      */
+    private static boolean isRecorded(Example example) {
+        return example.source().startsWith(dev.hark.data.RecordedSpeech.FOLDER + "/");
+    }
+
     static float[] augment(Example example, List<float[]> noise, List<Example> babble, Random random) {
         float[] x = example.samples();
         int n = x.length;

@@ -131,7 +131,7 @@ class RealSpeechSetTest {
         List<String> pieces = new ArrayList<>();
         for (RealSpeechSet.Clip clip : speech) {
             WavFile.Audio audio = WavFile.read(dir.resolve(clip.path()));
-            assertTrue(audio.seconds() <= RealSpeechSet.WHOLE_CLIP_SECONDS + 1e-6, clip.path());
+            assertTrue(audio.seconds() <= SpeechPieces.WHOLE_CLIP_SECONDS + 1e-6, clip.path());
             pieces.add(clip.path());
         }
         assertEquals(pieces.size(), Set.copyOf(pieces).size(), "every clip once");

@@ -1,0 +1,47 @@
+package dev.hark.cli;
+
+import dev.hark.data.RecordedSpeech;
+import dev.hark.model.ModelContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "recorded", mixinStandardHelpOptions = true,
+        description = {"Add speech recorded from people, none of it a keyword, to a training set as _unknown_ clips: "
+                + "asterisk's French, Italian and Russian prompts (three speakers at 8 kHz) and Hedgewars' English voice "
+                + "packs, resampled by hark's front end and cut into one-second pieces. No speaker of `bin/hark realspeech` "
+                + "is among them. Run it after `bin/hark synth --out DIR`; it replaces what an earlier run added."})
+final class RecordedCommand implements Callable<Integer> {
+    @Option(names = "--into", required = true, paramLabel = "DIR", description = "The training set (bin/hark synth's --out).")
+    Path into;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "The model whose sample rate and keywords the clips follow (default: the bundled model).")
+    Path model;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(into)) {
+            throw new HarkCli.UserError("training set " + into + " does not exist; make it first: bin/hark synth --out " + into);
+        }
+        if (model == null) {
+            model = JobOptions.bundledModel();
+        }
+        ModelContract contract = ModelContract.read(model);
+        RecordedSpeech.Sources sources = RecordedSpeech.Sources.debian();
+        if (sources.whatIsMissing() != null) {
+            throw new HarkCli.UserError(sources.whatIsMissing());
+        }
+        List<RecordedSpeech.Clip> clips = new RecordedSpeech(sources, contract.features().sampleRate(),
+                RealSpeechCommand.keywordsOf(contract)).writeInto(into);
+        long validation = clips.stream().filter(RecordedSpeech.Clip::validation).count();
+        long speakers = clips.stream().map(RecordedSpeech.Clip::speaker).distinct().count();
+        System.out.printf("wrote %d clips of recorded speech (%d speakers or voice packs) to %s: %d for training, "
+                        + "%d for validation%n", clips.size(), speakers, into.resolve(RecordedSpeech.FOLDER),
+                clips.size() - validation, validation);
+        return 0;
+    }
+}
