@@ -1,5 +1,6 @@
 package dev.hark.cli;
 
+import dev.hark.data.KeywordDataset;
 import dev.hark.data.RecordedSpeech;
 import dev.hark.model.ModelContract;
 import java.nio.file.Files;
@@ -37,11 +38,14 @@ final class RecordedCommand implements Callable<Integer> {
         }
         List<RecordedSpeech.Clip> clips = new RecordedSpeech(sources, contract.features().sampleRate(),
                 RealSpeechCommand.keywordsOf(contract)).writeInto(into);
-        long validation = clips.stream().filter(RecordedSpeech.Clip::validation).count();
+        java.util.Map<KeywordDataset.Split, Long> splits = clips.stream().collect(java.util.stream.Collectors.groupingBy(
+                RecordedSpeech.Clip::split, () -> new java.util.EnumMap<>(KeywordDataset.Split.class),
+                java.util.stream.Collectors.counting()));
         long speakers = clips.stream().map(RecordedSpeech.Clip::speaker).distinct().count();
         System.out.printf("wrote %d clips of recorded speech (%d speakers or voice packs) to %s: %d for training, "
-                        + "%d for validation%n", clips.size(), speakers, into.resolve(RecordedSpeech.FOLDER),
-                clips.size() - validation, validation);
+                        + "%d for validation, %d for the test split%n", clips.size(), speakers,
+                into.resolve(RecordedSpeech.FOLDER), splits.getOrDefault(KeywordDataset.Split.TRAIN, 0L),
+                splits.getOrDefault(KeywordDataset.Split.VALIDATION, 0L), splits.getOrDefault(KeywordDataset.Split.TEST, 0L));
         return 0;
     }
 }

@@ -29,8 +29,10 @@ import java.util.stream.Stream;
  *   actors, named after what they say; those that hold a keyword ("Nooo", "Yessir", "Enemydown") left out.</li>
  * </ul>
  * Clips are resampled by hark's front end and cut as the job's windows see them ({@link SpeechPieces}). They are written
- * into a training set's folder as {@value #FOLDER}/ (not a label, so {@code _unknown_}); whole speakers are held out for
- * validation ({@link #VALIDATION_SPEAKERS}), listed in the set's {@code validation_list.txt}.
+ * into a training set's folder as {@value #FOLDER}/ (not a label, so {@code _unknown_}); whole speakers are held out:
+ * two voice packs for validation ({@link #VALIDATION_SPEAKERS}, in the set's {@code validation_list.txt}: few, so that
+ * the best epoch is still chosen mostly by keywords), one asterisk speaker for the set's test split
+ * ({@link #TEST_SPEAKERS}, in {@code testing_list.txt}), which chooses nothing in training.
  */
 public final class RecordedSpeech {
     public static final String FOLDER = "recorded_speech";
@@ -40,8 +42,10 @@ public final class RecordedSpeech {
     /** Asterisk's speakers of other languages, with their language (the transcript's name). */
     public static final Map<String, String> ASTERISK_SPEAKERS = Map.of(
             "fr_CA_f_June", "fr", "it_IT_m_Carlo", "it", "ru_RU_f_IvrvoiceRU", "ru");
-    /** Speakers heard only in validation: one asterisk speaker, two Hedgewars packs. */
-    public static final Set<String> VALIDATION_SPEAKERS = Set.of("it_IT_m_Carlo", "hedgewars-Pirate", "hedgewars-Default_pl");
+    /** Speakers heard only in validation: two Hedgewars packs. */
+    public static final Set<String> VALIDATION_SPEAKERS = Set.of("hedgewars-Pirate", "hedgewars-Default_pl");
+    /** Speakers heard only in the test split: one asterisk speaker. */
+    public static final Set<String> TEST_SPEAKERS = Set.of("it_IT_m_Carlo");
     /** Words of other languages that sound like a keyword. */
     static final Set<String> SOUND_ALIKES = Set.of("non", "zéro", "zero", "nou", "gou", "ап", "но", "стоп", "ноль");
     /** Hedgewars phrases (file names without their number) that hold a keyword or sound like one. */
@@ -89,8 +93,8 @@ public final class RecordedSpeech {
         }
     }
 
-    /** One clip written: path under the set's folder, speaker, whether it is a validation clip, and its source. */
-    public record Clip(String path, String speaker, boolean validation, String source) {
+    /** One clip written: path under the set's folder, speaker, split, and its source. */
+    public record Clip(String path, String speaker, KeywordDataset.Split split, String source) {
     }
 
     private final Sources sources;
@@ -108,7 +112,8 @@ public final class RecordedSpeech {
 
     /**
      * Writes the clips into {@code dataset}/{@value #FOLDER} (replacing what an earlier run wrote there) and lists the
-     * validation speakers' clips in the set's {@code validation_list.txt} (replacing earlier lines of this folder).
+     * held-out speakers' clips in the set's {@code validation_list.txt} and {@code testing_list.txt} (replacing earlier
+     * lines of this folder).
      */
     public List<Clip> writeInto(Path dataset) throws IOException {
         if (sources.whatIsMissing() != null) {
@@ -152,7 +157,8 @@ public final class RecordedSpeech {
                 clips.addAll(write(read(decodeOgg(ogg)), "hedgewars-" + pack.getFileName(), name, ogg, folder));
             }
         }
-        listValidation(dataset, clips);
+        list(dataset.resolve("validation_list.txt"), clips, KeywordDataset.Split.VALIDATION);
+        list(dataset.resolve("testing_list.txt"), clips, KeywordDataset.Split.TEST);
         return clips;
     }
 
@@ -162,7 +168,9 @@ public final class RecordedSpeech {
             String file = String.format(Locale.ROOT, "%s_nohash_%s%s.wav", speaker.replace('_', '-'), name,
                     piece.index() < 0 ? "" : String.format(Locale.ROOT, "-%02d", piece.index()));
             WavFile.write(folder.resolve(file), piece.samples(), sampleRate);
-            clips.add(new Clip(FOLDER + "/" + file, speaker, VALIDATION_SPEAKERS.contains(speaker), source.toString()));
+            KeywordDataset.Split split = VALIDATION_SPEAKERS.contains(speaker) ? KeywordDataset.Split.VALIDATION
+                    : TEST_SPEAKERS.contains(speaker) ? KeywordDataset.Split.TEST : KeywordDataset.Split.TRAIN;
+            clips.add(new Clip(FOLDER + "/" + file, speaker, split, source.toString()));
         }
         return clips;
     }
@@ -193,15 +201,17 @@ public final class RecordedSpeech {
         }
     }
 
-    /** Rewrites the set's validation list: its other lines as they were, then this folder's validation clips. */
-    private static void listValidation(Path dataset, List<Clip> clips) throws IOException {
-        Path list = dataset.resolve("validation_list.txt");
+    /** Rewrites a split's list: its other lines as they were, then this folder's clips of that split. */
+    private static void list(Path list, List<Clip> clips, KeywordDataset.Split split) throws IOException {
         List<String> lines = new ArrayList<>();
         if (Files.exists(list)) {
             Files.readAllLines(list, StandardCharsets.UTF_8).stream()
                     .filter(line -> !line.isBlank() && !line.startsWith(FOLDER + "/")).forEach(lines::add);
         }
-        clips.stream().filter(Clip::validation).map(Clip::path).forEach(lines::add);
-        Files.write(list, lines, StandardCharsets.UTF_8);
+        clips.stream().filter(clip -> clip.split() == split).map(Clip::path).forEach(lines::add);
+        // A new file, not the old one rewritten in place: a set copied with hard links keeps its own list.
+        Path next = list.resolveSibling(list.getFileName() + ".new");
+        Files.write(next, lines, StandardCharsets.UTF_8);
+        Files.move(next, list, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

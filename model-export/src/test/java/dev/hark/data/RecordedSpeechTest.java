@@ -52,6 +52,8 @@ class RecordedSpeechTest {
     void speechWithoutKeywordsInPiecesWithHeldOutSpeakersListedForValidation(@TempDir Path dir) throws Exception {
         Path dataset = Files.createDirectories(dir.resolve("set"));
         Files.writeString(dataset.resolve("validation_list.txt"), "yes/a_nohash_0.wav\n");
+        Path linked = dir.resolve("linked_validation_list.txt");
+        Files.createLink(linked, dataset.resolve("validation_list.txt")); // as in a copy of the set made with hard links
         RecordedSpeech recorded = new RecordedSpeech(fakePackages(dir), 16000, RealSpeechSetTest.KEYWORDS);
         List<RecordedSpeech.Clip> clips = recorded.writeInto(dataset);
         // Per asterisk speaker: "activated" whole, "long" in two one-second pieces; not its digit, "Non", the beep.
@@ -65,13 +67,19 @@ class RecordedSpeechTest {
             double expected = clip.path().contains("long") ? 1.0 : clip.path().contains("activated") ? 0.6 : 0.4;
             assertEquals(expected, audio.seconds(), 0.02, clip.path() + ": resampled, length kept");
             assertTrue(clip.path().startsWith(RecordedSpeech.FOLDER + "/") && clip.path().contains("_nohash_"), clip.path());
-            assertEquals(RecordedSpeech.VALIDATION_SPEAKERS.contains(clip.speaker()), clip.validation(), clip.path());
+            assertEquals(RecordedSpeech.VALIDATION_SPEAKERS.contains(clip.speaker()),
+                    clip.split() == KeywordDataset.Split.VALIDATION, clip.path());
+            assertEquals(RecordedSpeech.TEST_SPEAKERS.contains(clip.speaker()), clip.split() == KeywordDataset.Split.TEST,
+                    clip.path());
         }
         List<String> validation = Files.readAllLines(dataset.resolve("validation_list.txt"));
         List<String> expected = new java.util.ArrayList<>(List.of("yes/a_nohash_0.wav"));
-        clips.stream().filter(RecordedSpeech.Clip::validation).map(RecordedSpeech.Clip::path).forEach(expected::add);
+        clips.stream().filter(c -> c.split() == KeywordDataset.Split.VALIDATION).map(RecordedSpeech.Clip::path)
+                .forEach(expected::add);
         assertEquals(expected, validation, "the set's own lines kept, the held-out speakers' clips added");
-        assertEquals(3 + 2, validation.size() - 1, "Carlo's three clips and the Pirate pack's two");
+        assertEquals(2, validation.size() - 1, "the Pirate pack's two clips");
+        assertEquals(3, Files.readAllLines(dataset.resolve("testing_list.txt")).size(), "Carlo's three clips");
+        assertEquals(List.of("yes/a_nohash_0.wav"), Files.readAllLines(linked), "the original set's list untouched");
 
         // Run again: the same clips and lines, nothing twice.
         assertEquals(clips, recorded.writeInto(dataset));
@@ -85,7 +93,8 @@ class RecordedSpeechTest {
                 KeywordDataset.Use.EVALUATION);
         assertEquals(clips.size(), loaded.examples().size());
         assertTrue(loaded.examples().stream().allMatch(e -> e.label().equals(KeywordDataset.UNKNOWN)));
-        assertEquals(5, loaded.split(KeywordDataset.Split.VALIDATION).size());
+        assertEquals(2, loaded.split(KeywordDataset.Split.VALIDATION).size());
+        assertEquals(3, loaded.split(KeywordDataset.Split.TEST).size());
     }
 
     @Test
