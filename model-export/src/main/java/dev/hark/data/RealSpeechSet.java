@@ -73,8 +73,12 @@ public final class RealSpeechSet {
 
         /** What to tell a person whose machine lacks packages, or null when none is missing. */
         public String whatIsMissing() {
-            List<String> packages = missing();
-            return packages.isEmpty() ? null : "real speech comes from Debian packages that are not installed: "
+            return whatIsMissing("real speech", missing());
+        }
+
+        /** "WHAT comes from Debian packages that are not installed: ...; install them: ...", or null for none. */
+        static String whatIsMissing(String what, List<String> packages) {
+            return packages.isEmpty() ? null : what + " comes from Debian packages that are not installed: "
                     + String.join(", ", packages) + "; install them: sudo apt-get install -y " + String.join(" ", packages);
         }
     }

@@ -78,9 +78,7 @@ public final class RecordedSpeech {
 
         /** What to tell a person whose machine lacks packages, or null when none is missing. */
         public String whatIsMissing() {
-            List<String> packages = missing();
-            return packages.isEmpty() ? null : "recorded speech comes from Debian packages that are not installed: "
-                    + String.join(", ", packages) + "; install them: sudo apt-get install -y " + String.join(" ", packages);
+            return RealSpeechSet.Sources.whatIsMissing("recorded speech", missing());
         }
 
         Path transcripts(String language) {
