@@ -4,11 +4,10 @@ import dev.hark.data.KeywordDataset;
 import dev.hark.data.RealSpeechSet;
 import dev.hark.model.ModelContract;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "realspeech", mixinStandardHelpOptions = true,
@@ -20,34 +19,22 @@ final class RealSpeechCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "The model whose sample rate and keywords the set follows (default: the bundled model).")
-    Path model;
+    @Mixin
+    VocabularyModel vocabulary;
 
     @Override
     public Integer call() throws Exception {
-        if (model == null) {
-            model = JobOptions.bundledModel();
-        }
-        ModelContract contract = ModelContract.read(model);
+        ModelContract contract = vocabulary.contract();
         RealSpeechSet.Sources sources = RealSpeechSet.Sources.debian();
         if (sources.whatIsMissing() != null) {
             throw new HarkCli.UserError(sources.whatIsMissing());
         }
-        List<RealSpeechSet.Clip> clips = new RealSpeechSet(sources, contract.features().sampleRate(), keywordsOf(contract))
+        List<RealSpeechSet.Clip> clips = new RealSpeechSet(sources, contract.features().sampleRate(), VocabularyModel.keywordsOf(contract))
                 .write(out);
         long digits = clips.stream().filter(c -> !c.label().equals(KeywordDataset.UNKNOWN)).count();
         System.out.printf("wrote %d clips to %s: %d digits (one speaker), %d clips of speech without a keyword%n",
                 clips.size(), out, digits, clips.size() - digits);
-        System.out.printf("score them: bin/hark evaluate --model %s --data %s%n", model, out.resolve("realspeech.csv"));
+        System.out.printf("score them: bin/hark evaluate --model %s --data %s%n", vocabulary.location(), out.resolve("realspeech.csv"));
         return 0;
-    }
-
-    /** The vocabulary's keywords and the digits, whether this model knows them or not: the sets are the same for all. */
-    static Set<String> keywordsOf(ModelContract contract) {
-        Set<String> keywords = new HashSet<>(contract.labels());
-        keywords.removeAll(contract.backgroundLabels());
-        keywords.addAll(RealSpeechSet.DIGITS);
-        return keywords;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "recorded", mixinStandardHelpOptions = true,
@@ -19,25 +20,21 @@ final class RecordedCommand implements Callable<Integer> {
     @Option(names = "--into", required = true, paramLabel = "DIR", description = "The training set (bin/hark synth's --out).")
     Path into;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "The model whose sample rate and keywords the clips follow (default: the bundled model).")
-    Path model;
+    @Mixin
+    VocabularyModel vocabulary;
 
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(into)) {
             throw new HarkCli.UserError("training set " + into + " does not exist; make it first: bin/hark synth --out " + into);
         }
-        if (model == null) {
-            model = JobOptions.bundledModel();
-        }
-        ModelContract contract = ModelContract.read(model);
+        ModelContract contract = vocabulary.contract();
         RecordedSpeech.Sources sources = RecordedSpeech.Sources.debian();
         if (sources.whatIsMissing() != null) {
             throw new HarkCli.UserError(sources.whatIsMissing());
         }
         List<RecordedSpeech.Clip> clips = new RecordedSpeech(sources, contract.features().sampleRate(),
-                RealSpeechCommand.keywordsOf(contract)).writeInto(into);
+                VocabularyModel.keywordsOf(contract)).writeInto(into);
         java.util.Map<KeywordDataset.Split, Long> splits = clips.stream().collect(java.util.stream.Collectors.groupingBy(
                 RecordedSpeech.Clip::split, () -> new java.util.EnumMap<>(KeywordDataset.Split.class),
                 java.util.stream.Collectors.counting()));

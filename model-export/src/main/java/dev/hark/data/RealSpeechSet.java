@@ -1,6 +1,5 @@
 package dev.hark.data;
 
-import dev.hark.audio.Resampler;
 import dev.hark.audio.WavFile;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,7 +29,7 @@ import java.util.zip.GZIPInputStream;
  *   <li>{@code pocketsphinx-testdata}: sentences read by another speaker at 16 kHz ({@code librivox/}); those whose
  *   transcript holds no keyword are speech without one.</li>
  * </ul>
- * Audio is resampled to the model's rate by hark's own {@link Resampler} (the front end's). Speech without a keyword
+ * Audio is resampled to the model's rate by hark's own {@link dev.hark.audio.Resampler} (the front end's). Speech without a keyword
  * longer than {@link SpeechPieces#WHOLE_CLIP_SECONDS} is cut into one-second pieces, as the job's windows see it, leaving out
  * pieces that are mostly silence; it is labelled {@link KeywordDataset#UNKNOWN}. Output: WAVs, {@code
  * realspeech.csv} (every clip), {@code digits.csv} and {@code no-keyword.csv} ({@code path,label}, as {@code
@@ -164,9 +163,7 @@ public final class RealSpeechSet {
     }
 
     private float[] read(Path wav) throws IOException {
-        WavFile.Audio audio = WavFile.read(wav);
-        return audio.sampleRate() == sampleRate ? audio.samples()
-                : new Resampler(audio.sampleRate(), sampleRate).resample(audio.samples());
+        return WavFile.read(wav).samplesAt(sampleRate);
     }
 
     private Map<String, String> asteriskTranscripts() throws IOException {

@@ -1,6 +1,5 @@
 package dev.hark.data;
 
-import dev.hark.audio.Resampler;
 import dev.hark.audio.WavFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +134,7 @@ public final class RecordedSpeech {
                         || !RealSpeechSet.isSpeechWithoutAny(prompt.getValue(), excluded)) {
                     continue;
                 }
-                clips.addAll(write(read(WavFile.read(wav)), speaker, prompt.getKey().replace('/', '-'), wav, folder));
+                clips.addAll(write(WavFile.read(wav).samplesAt(sampleRate), speaker, prompt.getKey().replace('/', '-'), wav, folder));
             }
         }
         List<Path> packs;
@@ -152,7 +151,7 @@ public final class RecordedSpeech {
                 if (HEDGEWARS_WITH_KEYWORD.contains(name.replaceAll("[0-9]+$", "").toLowerCase(Locale.ROOT))) {
                     continue;
                 }
-                clips.addAll(write(read(decodeOgg(ogg)), "hedgewars-" + pack.getFileName(), name, ogg, folder));
+                clips.addAll(write(decodeOgg(ogg).samplesAt(sampleRate), "hedgewars-" + pack.getFileName(), name, ogg, folder));
             }
         }
         list(dataset.resolve("validation_list.txt"), clips, KeywordDataset.Split.VALIDATION);
@@ -171,11 +170,6 @@ public final class RecordedSpeech {
             clips.add(new Clip(FOLDER + "/" + file, speaker, split, source.toString()));
         }
         return clips;
-    }
-
-    private float[] read(WavFile.Audio audio) {
-        return audio.sampleRate() == sampleRate ? audio.samples()
-                : new Resampler(audio.sampleRate(), sampleRate).resample(audio.samples());
     }
 
     /** Ogg Vorbis to mono 16-bit PCM at its own rate, by sox (as synthesis uses it); hark's resampler does the rest. */

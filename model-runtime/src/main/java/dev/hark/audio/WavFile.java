@@ -21,6 +21,11 @@ public final class WavFile {
         public double seconds() {
             return samples.length / (double) sampleRate;
         }
+
+        /** The samples at {@code rate}: as they are, or resampled by the front end's {@link Resampler}. */
+        public float[] samplesAt(int rate) {
+            return rate == sampleRate ? samples : new Resampler(sampleRate, rate).resample(samples);
+        }
     }
 
     public static Audio read(Path path) throws IOException {
