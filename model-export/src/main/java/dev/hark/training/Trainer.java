@@ -48,13 +48,6 @@ public final class Trainer {
     public static final String INPUT_NAME = "mel";
     public static final String OUTPUT_NAME = "probabilities";
 
-    /**
-     * Share of {@code _unknown_} draws that take a clip recorded from people ({@link dev.hark.data.RecordedSpeech}) where
-     * the training set has them: there are few of them beside the synthesized words, and they are what the model
-     * otherwise never hears.
-     */
-    static final double RECORDED_SHARE = 0.5;
-
     /** Key of the training summary that names the precision a model was trained in ({@link Precision#key()}). */
     public static final String PRECISION_KEY = "precision";
 
@@ -177,8 +170,8 @@ public final class Trainer {
         List<Example> recorded = synthesized.isEmpty() ? List.of() : babble.stream().filter(Trainer::isRecorded).toList();
         if (!recorded.isEmpty()) {
             byLabel.put(KeywordDataset.UNKNOWN, synthesized);
-            log.accept(String.format(java.util.Locale.ROOT, "%d clips recorded from people: %.0f%% of %s draws",
-                    recorded.size(), 100 * RECORDED_SHARE, KeywordDataset.UNKNOWN));
+            log.accept(String.format(java.util.Locale.ROOT, "%d clips recorded from people: %d draw slot(s) beside the"
+                    + " %d labels', as %s", recorded.size(), LabelDraw.RECORDED_SLOTS, labels.size(), KeywordDataset.UNKNOWN));
         }
         int unknown = labels.indexOf(KeywordDataset.UNKNOWN);
         float[] validationFeatures = features(extractor, validation, windowSize);
@@ -230,12 +223,9 @@ public final class Trainer {
                 float[] features = new float[config.batchSize() * windowSize];
                 int[] batchLabels = new int[config.batchSize()];
                 for (int b = 0; b < config.batchSize(); b++) {
-                    int label = random.nextInt(labels.size());
-                    List<Example> pool = byLabel.get(labels.get(label));
-                    // No draw here without recorded clips: a seed gives the model it gave before they existed.
-                    if (label == unknown && !recorded.isEmpty() && random.nextDouble() < RECORDED_SHARE) {
-                        pool = recorded;
-                    }
+                    LabelDraw draw = LabelDraw.next(random, labels.size(), unknown, !recorded.isEmpty());
+                    int label = draw.label();
+                    List<Example> pool = draw.recorded() ? recorded : byLabel.get(labels.get(label));
                     Example example = pool.get(random.nextInt(pool.size()));
                     float[] audio = augment(example, data.backgroundNoise(), babble, random);
                     float[] frames = extractor.extract(audio);
