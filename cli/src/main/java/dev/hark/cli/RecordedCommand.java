@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "recorded", mixinStandardHelpOptions = true,
         description = {"Add speech recorded from people, none of it a keyword, to a training set as _unknown_ clips: "
-                + "asterisk's French, Italian and Russian prompts (four speakers at 8 kHz) and Hedgewars' English voice "
+                + "asterisk's French, Italian and Russian prompts (three speakers at 8 kHz) and Hedgewars' English voice "
                 + "packs, resampled by hark's front end and cut into one-second pieces. No speaker of `bin/hark realspeech` "
                 + "is among them. Run it after `bin/hark synth --out DIR`; it replaces what an earlier run added."})
 final class RecordedCommand implements Callable<Integer> {

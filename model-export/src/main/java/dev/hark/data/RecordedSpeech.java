@@ -21,8 +21,7 @@ import java.util.stream.Stream;
  * ({@link RealSpeechSet}: asterisk's English and Spanish speaker, pocketsphinx's reader):
  * <ul>
  *   <li>asterisk's prompts in other languages ({@code asterisk-core-sounds-fr-wav}, {@code -it-wav}, {@code -ru-wav},
- *   {@code asterisk-prompt-it-menardi-wav}; transcripts from {@code asterisk-core-sounds-fr}, {@code -it}, {@code -ru},
- *   a prompt's text the same for both Italian speakers): four speakers at 8 kHz, their digits
+ *   transcripts from {@code asterisk-core-sounds-fr}, {@code -it}, {@code -ru}): three speakers at 8 kHz, their digits
  *   left out (the Italian and French for zero is "zero") as are prompts whose transcript holds a keyword or a sound-alike
  *   ("non");</li>
  *   <li>Hedgewars' voice packs ({@code hedgewars-data}, GFDL): short English phrases, shouts and grunts by several
@@ -39,12 +38,9 @@ public final class RecordedSpeech {
     public static final Path ASTERISK_SOUNDS = Path.of("/usr/share/asterisk/sounds");
     public static final Path ASTERISK_DOCS = Path.of("/usr/share/doc");
     public static final Path HEDGEWARS_VOICES = Path.of("/usr/share/games/hedgewars/Data/Sounds/voices");
-    /** Asterisk's speakers of other languages: none of them speaks in the real-speech evaluation. */
-    public static final List<AsteriskSpeaker> ASTERISK_SPEAKERS = List.of(
-            new AsteriskSpeaker("fr_CA_f_June", "fr", "asterisk-core-sounds-fr-wav"),
-            new AsteriskSpeaker("it_IT_f_Menardi", "it", "asterisk-prompt-it-menardi-wav"),
-            new AsteriskSpeaker("it_IT_m_Carlo", "it", "asterisk-core-sounds-it-wav"),
-            new AsteriskSpeaker("ru_RU_f_IvrvoiceRU", "ru", "asterisk-core-sounds-ru-wav"));
+    /** Asterisk's speakers of other languages, with their language (the transcript's name). */
+    public static final Map<String, String> ASTERISK_SPEAKERS = Map.of(
+            "fr_CA_f_June", "fr", "it_IT_m_Carlo", "it", "ru_RU_f_IvrvoiceRU", "ru");
     /** Speakers heard only in validation: two Hedgewars packs. */
     public static final Set<String> VALIDATION_SPEAKERS = Set.of("hedgewars-Pirate", "hedgewars-Default_pl");
     /** Speakers heard only in the test split: one asterisk speaker. */
@@ -55,16 +51,6 @@ public final class RecordedSpeech {
     static final Set<String> HEDGEWARS_WITH_KEYWORD = Set.of("nooo", "yessir", "comeonthen", "enemydown", "gonnagetyou",
             "uh-oh", "ohdear", "thisoneismine", "leavemealone");
 
-    /**
-     * One asterisk speaker: the folder of the prompts under asterisk's sounds, their language (whose core package has
-     * the transcripts) and the package that installs them.
-     */
-    public record AsteriskSpeaker(String folder, String language, String wavPackage) {
-        String transcriptPackage() {
-            return "asterisk-core-sounds-" + language;
-        }
-    }
-
     /** Where the packages put their files (their Debian paths unless given). */
     public record Sources(Path asteriskSounds, Path asteriskDocs, Path hedgewarsVoices) {
         public static Sources debian() {
@@ -74,12 +60,13 @@ public final class RecordedSpeech {
         /** The packages missing, or an empty list. */
         public List<String> missing() {
             List<String> packages = new ArrayList<>();
-            for (AsteriskSpeaker speaker : ASTERISK_SPEAKERS) {
-                if (!Files.isDirectory(asteriskSounds.resolve(speaker.folder()))) {
-                    packages.add(speaker.wavPackage());
+            for (String language : ASTERISK_SPEAKERS.values().stream().sorted().toList()) {
+                String speaker = speakerOf(language);
+                if (!Files.isDirectory(asteriskSounds.resolve(speaker))) {
+                    packages.add("asterisk-core-sounds-" + language + "-wav");
                 }
-                if (!Files.isRegularFile(transcripts(speaker)) && !packages.contains(speaker.transcriptPackage())) {
-                    packages.add(speaker.transcriptPackage());
+                if (!Files.isRegularFile(transcripts(language))) {
+                    packages.add("asterisk-core-sounds-" + language);
                 }
             }
             if (!Files.isDirectory(hedgewarsVoices)) {
@@ -93,8 +80,13 @@ public final class RecordedSpeech {
             return RealSpeechSet.Sources.whatIsMissing("recorded speech", missing());
         }
 
-        Path transcripts(AsteriskSpeaker speaker) {
-            return asteriskDocs.resolve(speaker.transcriptPackage()).resolve("core-sounds-" + speaker.language() + ".txt.gz");
+        Path transcripts(String language) {
+            return asteriskDocs.resolve("asterisk-core-sounds-" + language).resolve("core-sounds-" + language + ".txt.gz");
+        }
+
+        private static String speakerOf(String language) {
+            return ASTERISK_SPEAKERS.entrySet().stream().filter(e -> e.getValue().equals(language)).findFirst()
+                    .orElseThrow().getKey();
         }
     }
 
@@ -134,16 +126,15 @@ public final class RecordedSpeech {
         }
         Files.createDirectories(folder);
         List<Clip> clips = new ArrayList<>();
-        for (AsteriskSpeaker speaker : ASTERISK_SPEAKERS) {
-            Map<String, String> prompts = RealSpeechSet.asteriskTranscripts(sources.transcripts(speaker));
+        for (String speaker : ASTERISK_SPEAKERS.keySet().stream().sorted().toList()) {
+            Map<String, String> prompts = RealSpeechSet.asteriskTranscripts(sources.transcripts(ASTERISK_SPEAKERS.get(speaker)));
             for (Map.Entry<String, String> prompt : prompts.entrySet()) {
-                Path wav = sources.asteriskSounds().resolve(speaker.folder()).resolve(prompt.getKey() + ".wav");
+                Path wav = sources.asteriskSounds().resolve(speaker).resolve(prompt.getKey() + ".wav");
                 if (prompt.getKey().startsWith("digits/") || !Files.isRegularFile(wav)
                         || !RealSpeechSet.isSpeechWithoutAny(prompt.getValue(), excluded)) {
                     continue;
                 }
-                clips.addAll(write(WavFile.read(wav).samplesAt(sampleRate), speaker.folder(), prompt.getKey().replace('/', '-'),
-                        wav, folder));
+                clips.addAll(write(WavFile.read(wav).samplesAt(sampleRate), speaker, prompt.getKey().replace('/', '-'), wav, folder));
             }
         }
         List<Path> packs;
