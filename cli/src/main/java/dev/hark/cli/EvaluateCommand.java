@@ -3,6 +3,7 @@ package dev.hark.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hark.data.KeywordDataset;
+import dev.hark.data.TelephoneChannel;
 import dev.hark.evaluation.Evaluation;
 import dev.hark.evaluation.FalseAccepts;
 import dev.hark.model.ModelContract;
@@ -45,6 +46,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}: bfloat16 where the CPU has bfloat16 dot products, else float32).")
     String precision;
 
+    @Option(names = "--telephone",
+            description = "Hear every clip through a telephone line first (8 kHz, the 300 Hz voice-band edge, mu-law):"
+                    + " how the model does on phone calls.")
+    boolean telephone;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed for padding and silence clips (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -68,6 +74,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (clips.isEmpty()) {
             throw new HarkCli.UserError("no clips in the " + split + " split of " + data);
         }
+        if (telephone) {
+            TelephoneChannel line = new TelephoneChannel(contract.features().sampleRate());
+            clips = clips.stream().map(c -> new KeywordDataset.Example(c.label(), c.split(), line.apply(c.samples()),
+                    c.source())).toList();
+        }
         Evaluation evaluation;
         FalseAccepts falseAccepts = new FalseAccepts(contract);
         if (predictions == null) {
@@ -81,8 +92,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 }, runIn);
             }
         }
-        System.out.printf("%s v%s on %s (%s split, %s)%n%n", contract.name(), contract.version(), data, split,
-                runIn.key());
+        System.out.printf("%s v%s on %s (%s split, %s%s)%n%n", contract.name(), contract.version(), data, split,
+                runIn.key(), telephone ? ", through a telephone line" : "");
         System.out.print(evaluation.toText());
         System.out.print(falseAccepts.toText());
         if (json != null) {

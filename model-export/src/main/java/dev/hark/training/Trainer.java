@@ -11,6 +11,7 @@ import dev.hark.data.KeywordDataset;
 import dev.hark.data.KeywordDataset.Example;
 import dev.hark.data.KeywordDataset.Split;
 import dev.hark.data.Noise;
+import dev.hark.data.TelephoneChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,11 +67,16 @@ public final class Trainer {
      * batches, and the model averages their log-probabilities: an ensemble in one SavedModel, at that many times the
      * work per window. {@code distill} CNNs (more than one; only with one tower) train side by side, each learning
      * from the labels and from their averaged predictions, and the first alone is exported: an ensemble's training,
-     * one tower's work per window.
+     * one tower's work per window. {@code telephone}: the share of training windows heard through a random
+     * {@link TelephoneChannel} (0: none, and no random draw for it, so older recipes train as they did).
      */
     public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
-                         boolean repeatable, int towers, List<Integer> channels, Precision precision, int distill) {
+                         boolean repeatable, int towers, List<Integer> channels, Precision precision, int distill,
+                         double telephone) {
         public Config {
+            if (!(telephone >= 0 && telephone <= 1)) {
+                throw new IllegalArgumentException("telephone is a share of windows, 0 to 1, got " + telephone);
+            }
             if (epochs < 1 || batchSize < 1 || learningRate <= 0 || patience < 1) {
                 throw new IllegalArgumentException("epochs, batchSize, patience and learningRate must be positive");
             }
@@ -87,6 +93,13 @@ public final class Trainer {
             channels = List.copyOf(channels);
             KeywordCnn.params(1, channels);
             precision = java.util.Objects.requireNonNull(precision, "precision");
+        }
+
+        /** No telephone channel. */
+        public Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
+                      boolean repeatable, int towers, List<Integer> channels, Precision precision, int distill) {
+            this(name, version, epochs, batchSize, learningRate, patience, seed, repeatable, towers, channels, precision,
+                    distill, 0);
         }
 
         /** Towers with these channels in this precision, none distilled. */
@@ -150,6 +163,7 @@ public final class Trainer {
         requireNoSavedModel(outDir); // before the training, not after it
         LogMelExtractor extractor = new LogMelExtractor(spec);
         SpectrogramWarp warp = new SpectrogramWarp(spec);
+        TelephoneChannel telephone = config.telephone() > 0 ? new TelephoneChannel(spec.sampleRate()) : null;
         Precision precision = config.precision().resolve();
         int windowFrames = spec.frameCount(spec.sampleRate());
         int windowSize = windowFrames * spec.featuresPerFrame();
@@ -228,6 +242,9 @@ public final class Trainer {
                     List<Example> pool = draw.recorded() ? recorded : byLabel.get(labels.get(label));
                     Example example = pool.get(random.nextInt(pool.size()));
                     float[] audio = augment(example, data.backgroundNoise(), babble, random);
+                    if (telephone != null && random.nextDouble() < config.telephone()) {
+                        audio = telephone.apply(audio, random);
+                    }
                     float[] frames = extractor.extract(audio);
                     warp.apply(frames, windowFrames, random);
                     specAugment(frames, windowFrames, spec.featuresPerFrame(), random);
@@ -294,7 +311,9 @@ public final class Trainer {
         summary.put("learning_rate", config.learningRate());
         summary.put("learning_rate_schedule", "linear warm-up over epoch 1, cosine decay to 5%");
         summary.put("augmentation", "time shift +-100 ms, another word 15-30 dB under (20%), background noise at 0-30 dB SNR (80%), "
-                + "gain +-6 dB, VTLP 0.88-1.12, time stretch 0.8-1.25, band limit 3.4-7 kHz (1 in 6), SpecAugment");
+                + "gain +-6 dB, VTLP 0.88-1.12, time stretch 0.8-1.25, band limit 3.4-7 kHz (1 in 6), SpecAugment"
+                + (config.telephone() > 0 ? String.format(java.util.Locale.ROOT, ", telephone line (8 kHz, high-pass"
+                        + " 100-400 Hz, mu-law on half) on %.0f%% of windows of every label", 100 * config.telephone()) : ""));
         summary.put("patience", config.patience());
         summary.put("seed", config.seed());
         if (config.towers() > 1) {
