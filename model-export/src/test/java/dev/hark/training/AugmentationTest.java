@@ -36,6 +36,19 @@ class AugmentationTest {
     }
 
     @Test
+    void theTelephoneShareIsAShareOfWindows() {
+        Trainer.Config phone = new Trainer.Config("m", "1", 1, 32, 1e-3f, 1, 1, true, 1, List.of(16, 32, 64, 64),
+                dev.hark.model.Precision.FLOAT32, 2, 0.3);
+        assertEquals(0.3, phone.telephone());
+        assertEquals(0.0, new Trainer.Config("m", "1", 1, 32, 1e-3f, 1, 1, true).telephone(), "none unless asked");
+        for (double wrong : new double[] {-0.1, 1.5, Double.NaN}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer.Config("m", "1", 1, 32, 1e-3f, 1, 1, true, 1, List.of(16, 32, 64, 64),
+                            dev.hark.model.Precision.FLOAT32, 1, wrong));
+        }
+    }
+
+    @Test
     void specAugmentMasksWithTheWindowMeanDeterministically() {
         float[] frames = new float[97 * 40];
         for (int i = 0; i < frames.length; i++) {
