@@ -7,6 +7,6 @@ cd "$ROOT"
 ./mvnw -q -B -pl model-runtime -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
 # A fixed, pre-touched heap: the heap's pages are resident from the start, so RSS growth is native memory.
-TF_CPP_MIN_LOG_LEVEL=2 exec java -Xms256m -Xmx256m -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector \
+TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-1}" exec java -Xms256m -Xmx256m -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector \
   -cp "model-runtime/target/test-classes:model-runtime/target/classes:$(cat model-runtime/target/test.classpath)" \
   dev.hark.bench.InferenceMemorySoak "$@"

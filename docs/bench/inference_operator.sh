@@ -9,6 +9,6 @@ cd "$ROOT"
 ./mvnw -q -B install -DskipTests -Dhark.skipJobJarWithTensorFlow -pl flink-job -am >&2
 ./mvnw -q -B -pl flink-job test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
-TF_CPP_MIN_LOG_LEVEL=2 exec java -Xmx2g --add-modules jdk.incubator.vector \
+TF_CPP_MIN_LOG_LEVEL=2 TF_ENABLE_ONEDNN_OPTS="${TF_ENABLE_ONEDNN_OPTS:-1}" exec java -Xmx2g --add-modules jdk.incubator.vector \
   -cp "flink-job/target/test-classes:flink-job/target/classes:$(cat flink-job/target/test.classpath)" \
   dev.hark.bench.InferenceOperatorBench "$@" 2> >(grep -v "^WARNING\|^SLF4J" >&2)

@@ -269,6 +269,30 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void imagesThatScoreWindowsRunTensorFlowOnOneDnn() throws IOException {
+        // TensorFlow leaves oneDNN off on CPUs without AVX512_VNNI, bfloat16 or AMX (model-runtime's OneDnn): every
+        // shipped image sets the variable, as bin/hark does. A stage inherits its base's environment.
+        Map<String, Boolean> oneDnnOfStage = new LinkedHashMap<>();
+        Pattern setsIt = Pattern.compile("(^|\\s)TF_ENABLE_ONEDNN_OPTS=1(\\s|$)");
+        String stage = null;
+        for (String line : Files.readAllLines(TestAudio.REPOSITORY.resolve("Dockerfile"))) {
+            String[] words = line.trim().split("\\s+");
+            if (words[0].equalsIgnoreCase("FROM")) {
+                stage = words.length >= 4 && words[2].equalsIgnoreCase("AS") ? words[3] : "stage" + oneDnnOfStage.size();
+                oneDnnOfStage.put(stage, oneDnnOfStage.getOrDefault(words[1], false));
+            } else if (words[0].equalsIgnoreCase("ENV") && stage != null && setsIt.matcher(line.trim().substring(3)).find()) {
+                oneDnnOfStage.put(stage, true);
+            }
+        }
+        for (String shipped : List.of("flink", "job-gpu", "cli", "job")) {
+            assertTrue(oneDnnOfStage.getOrDefault(shipped, false), "image " + shipped + " sets TF_ENABLE_ONEDNN_OPTS=1");
+        }
+        String launcher = Files.readString(TestAudio.REPOSITORY.resolve("bin").resolve("hark"));
+        assertTrue(launcher.contains("export TF_ENABLE_ONEDNN_OPTS=\"${TF_ENABLE_ONEDNN_OPTS:-1}\""),
+                "bin/hark sets TF_ENABLE_ONEDNN_OPTS=1 unless the caller chose");
+    }
+
+    @Test
     void containersRunAsNonRoot() throws IOException {
         // Every image the Dockerfile ships runs as a non-root user (only the build stages, never shipped, are root).
         Map<String, String> userOfStage = new LinkedHashMap<>();

@@ -73,6 +73,7 @@ public final class AudioClassifier implements AutoCloseable {
         if (!Files.isRegularFile(modelDir.resolve("saved_model.pb"))) {
             throw new IOException("no saved_model.pb in " + modelDir);
         }
+        OneDnn.reportOnce();
         ConfigProto config = TensorFlowDevices.sessionConfig(intraOpThreads, interOpThreads, precision);
         SavedModelBundle loaded = loader.load(modelDir, config);
         try {
