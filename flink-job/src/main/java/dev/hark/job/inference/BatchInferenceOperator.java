@@ -5,6 +5,7 @@ import dev.hark.avro.Prediction;
 import dev.hark.job.features.FeatureWindow;
 import dev.hark.model.AudioClassifier;
 import dev.hark.model.MicroBatcher;
+import dev.hark.model.OneDnn;
 import dev.hark.model.ModelContract;
 import dev.hark.model.ModelLifecycle;
 import dev.hark.model.ModelSupplier;
@@ -180,6 +181,8 @@ public final class BatchInferenceOperator extends AbstractStreamOperator<Predict
         long gpus = TensorFlowDevices.gpuCount();
         LOG.info("TensorFlow devices: {}; serving on {}", devices, gpus > 0 ? "GPU:0" : "CPU");
         getMetricGroup().gauge("gpuDevices", () -> gpus);
+        int oneDnn = OneDnn.enabled() ? 1 : 0; // fixed for the process: TensorFlow reads it once
+        getMetricGroup().gauge("oneDnn", () -> oneDnn);
         if (settings.pollMillis() > 0) {
             schedulePoll();
         }
