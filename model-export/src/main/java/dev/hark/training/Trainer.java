@@ -233,6 +233,7 @@ public final class Trainer {
                     org.tensorflow.proto.ConfigProto.newBuilder(), precision).build();
             // The next batch is made on a second thread while TensorFlow trains on this one. Every random draw is
             // made there, in the order it was made before, so a seed still gives the same model.
+            List<Noise.Bed> noiseBeds = data.backgroundNoise().stream().map(Noise.Bed::of).toList();
             Supplier<Batch> makeBatch = () -> {
                 float[] features = new float[config.batchSize() * windowSize];
                 int[] batchLabels = new int[config.batchSize()];
@@ -241,7 +242,7 @@ public final class Trainer {
                     int label = draw.label();
                     List<Example> pool = draw.recorded() ? recorded : byLabel.get(labels.get(label));
                     Example example = pool.get(random.nextInt(pool.size()));
-                    float[] audio = augment(example, data.backgroundNoise(), babble, random);
+                    float[] audio = augment(example, noiseBeds, babble, random);
                     if (telephone != null && random.nextDouble() < config.telephone()) {
                         audio = telephone.apply(audio, random);
                     }
@@ -546,7 +547,7 @@ public final class Trainer {
         return example.source().startsWith(dev.hark.data.RecordedSpeech.FOLDER + "/");
     }
 
-    static float[] augment(Example example, List<float[]> noise, List<Example> babble, Random random) {
+    static float[] augment(Example example, List<Noise.Bed> noise, List<Example> babble, Random random) {
         float[] x = example.samples();
         int n = x.length;
         int shift = random.nextInt(n / 5 + 1) - n / 10;
@@ -560,8 +561,8 @@ public final class Trainer {
             Noise.mixAtSnr(out, other, 15 + random.nextDouble() * 15, random.nextInt(other.length));
         }
         if (!noise.isEmpty() && random.nextDouble() < 0.8 && spoken) {
-            float[] source = noise.get(random.nextInt(noise.size()));
-            Noise.mixAtSnr(out, source, random.nextDouble() * 30, random.nextInt(source.length));
+            Noise.Bed source = noise.get(random.nextInt(noise.size()));
+            Noise.mixAtSnr(out, source, random.nextDouble() * 30, random.nextInt(source.samples().length));
         }
         float gain = (float) Math.pow(10, (random.nextDouble() - 0.5) * 1.2);
         for (int i = 0; i < n; i++) {

@@ -23,7 +23,7 @@ class AugmentationTest {
 
     @Test
     void waveformAugmentationIsDeterministicForASeedAndChangesTheClip() {
-        List<float[]> noise = List.of(Noise.generate(Noise.Colour.PINK, 32000, 0.1, new Random(1)));
+        List<Noise.Bed> noise = List.of(Noise.Bed.of(Noise.generate(Noise.Colour.PINK, 32000, 0.1, new Random(1))));
         float[] a = Trainer.augment(clip(), noise, List.of(), new Random(5));
         float[] b = Trainer.augment(clip(), noise, List.of(), new Random(5));
         float[] c = Trainer.augment(clip(), noise, List.of(), new Random(6));
@@ -33,6 +33,19 @@ class AugmentationTest {
         for (float v : a) {
             assertTrue(v >= -1f && v <= 1f);
         }
+    }
+
+    @Test
+    void aNoiseBedMixesExactlyAsItsSamplesDo() {
+        float[] noise = Noise.generate(Noise.Colour.BROWN, 48000, 0.05, new Random(2));
+        Noise.Bed bed = Noise.Bed.of(noise);
+        assertEquals(Noise.rms(noise), bed.rms());
+        float[] plain = clip().samples();
+        float[] fromBed = clip().samples();
+        Noise.mixAtSnr(plain, noise, 12.5, 40123);
+        Noise.mixAtSnr(fromBed, bed, 12.5, 40123);
+        assertArrayEquals(plain, fromBed, "same RMS, same gain, same samples: the same training batches");
+        assertFalse(Arrays.equals(plain, clip().samples()));
     }
 
     @Test
