@@ -16,7 +16,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 /**
- * The inference operator against its bounds, on one thread and the bundled model: windows scored per second by
+ * The inference operator against its bounds, on one thread and the bundled model (or {@code HARK_BENCH_MODEL}): windows scored per second by
  * {@link BatchInferenceOperator} (windows pushed as fast as it takes them, batches of {@code B}, predictions built and
  * emitted) against a bare loop of {@link AudioClassifier#classify} on batches of {@code B}, and against the same loop
  * one window per call. The three run in turn, {@code ROUNDS} times, each for {@code SECONDS}; it prints each round,
@@ -25,7 +25,9 @@ import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
  * {@code float32,bfloat16} measures both in turn in every round).
  */
 public final class InferenceOperatorBench {
-    private static final Path MODEL = Path.of("model-export", "models", "keywords");
+    /** The bundled model, or the model folder that {@code HARK_BENCH_MODEL} names (the script passes it on). */
+    private static final Path MODEL = Path.of(System.getProperty("hark.bench.model",
+            Path.of("model-export", "models", "keywords").toString()));
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
