@@ -68,6 +68,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " people is mostly 8 kHz prompts; this keeps \"sounds like a phone\" from meaning _unknown_.")
     double telephone;
 
+    @Option(names = "--input-pool", split = ",", paramLabel = "FRAMES,BANDS",
+            description = "Average each log-mel window over blocks of FRAMES frames by BANDS mel bands before the conv"
+                    + " layers (default: 1,1, none). 2,2 gives every layer a quarter of the positions: about a quarter"
+                    + " of the work per window, in training and serving alike. The contract records it.")
+    List<Integer> inputPool = List.of(1, 1);
+
     @Option(names = "--name", defaultValue = "keywords", description = "Model name in the contract (default: ${DEFAULT-VALUE}).")
     String name;
 
@@ -92,6 +98,10 @@ final class TrainCommand implements Callable<Integer> {
         if (!(telephone >= 0 && telephone <= 1)) {
             throw new IllegalArgumentException("--telephone is a share of windows, 0 to 1 (e.g. 0.3), got " + telephone);
         }
+        if (inputPool.size() != 2 || inputPool.stream().anyMatch(p -> p < 1)) {
+            throw new IllegalArgumentException("--input-pool takes two positive numbers, frames and mel bands per block"
+                    + " (e.g. 2,2; 1,1 is none), got " + inputPool);
+        }
         boolean replacing = Trainer.holdsSavedModel(out);
         if (replacing && !replace) {
             throw new IllegalArgumentException("--out " + out + " already holds a SavedModel: choose a new folder, or add"
@@ -99,7 +109,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
-                patience, seed, repeatable, towers, channels, Precision.of(precision), distill, telephone);
+                patience, seed, repeatable, towers, channels, Precision.of(precision), distill, telephone,
+                KeywordCnn.Front.CURRENT.withInputPool(inputPool.get(0), inputPool.get(1)));
         KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, seed);
         System.out.printf("loaded %d clips (%d train, %d validation, %d test)%n", dataset.examples().size(),
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),

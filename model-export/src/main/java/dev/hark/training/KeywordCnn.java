@@ -166,25 +166,59 @@ public final class KeywordCnn {
     }
 
     /**
-     * What the graph does to a window before normalising it and the convolutions: nothing more than
-     * {@code dynamicRangeDb} below the window's loudest value (0: no floor), and cepstral smoothing to
-     * {@code keptCepstra} coefficients (0: none). Written into the contract's training summary, so that a model is
-     * re-exported with the steps it was trained with; models from before these steps have neither.
+     * What the graph does to a window before the convolutions: nothing more than {@code dynamicRangeDb} below the
+     * window's loudest value (0: no floor), cepstral smoothing to {@code keptCepstra} coefficients (0: none), and,
+     * after normalising, an average over blocks of {@code poolFrames} frames by {@code poolBands} mel bands (1 by 1:
+     * none), so that every conv layer works at a lower resolution. Written into the contract's training summary, so
+     * that a model is re-exported with the steps it was trained with; models from before these steps have none.
      */
-    public record Front(double dynamicRangeDb, int keptCepstra) {
-        /** What training uses now. */
-        public static final Front CURRENT = new Front(60, 14);
+    public record Front(double dynamicRangeDb, int keptCepstra, int poolFrames, int poolBands) {
+        /** What training uses unless told otherwise. */
+        public static final Front CURRENT = new Front(60, 14, 1, 1);
         static final String DYNAMIC_RANGE_KEY = "dynamic_range_db";
         static final String CEPSTRA_KEY = "kept_cepstra";
+        /** Key of the training summary that names the input pooling, [frames, bands]; absent for none. */
+        public static final String INPUT_POOL_KEY = "input_pool";
+
+        public Front {
+            if (poolFrames < 1 || poolBands < 1) {
+                throw new IllegalArgumentException("input pooling is at least 1 frame by 1 band, got " + poolFrames
+                        + " by " + poolBands);
+            }
+        }
+
+        /** A front without input pooling, as models had before it. */
+        public Front(double dynamicRangeDb, int keptCepstra) {
+            this(dynamicRangeDb, keptCepstra, 1, 1);
+        }
+
+        /** This front, with its input averaged over blocks of {@code frames} by {@code bands}. */
+        public Front withInputPool(int frames, int bands) {
+            return new Front(dynamicRangeDb, keptCepstra, frames, bands);
+        }
+
+        boolean pools() {
+            return poolFrames > 1 || poolBands > 1;
+        }
 
         /** The steps a trained model's contract names; none where it names none. */
         public static Front of(Map<String, Object> training) {
-            return new Front(number(training.get(DYNAMIC_RANGE_KEY)), (int) number(training.get(CEPSTRA_KEY)));
+            int frames = 1;
+            int bands = 1;
+            if (training.get(INPUT_POOL_KEY) instanceof List<?> pool && pool.size() == 2) {
+                frames = ((Number) pool.get(0)).intValue();
+                bands = ((Number) pool.get(1)).intValue();
+            }
+            return new Front(number(training.get(DYNAMIC_RANGE_KEY)), (int) number(training.get(CEPSTRA_KEY)),
+                    frames, bands);
         }
 
         public void describe(Map<String, Object> training) {
             training.put(DYNAMIC_RANGE_KEY, dynamicRangeDb);
             training.put(CEPSTRA_KEY, keptCepstra);
+            if (pools()) {
+                training.put(INPUT_POOL_KEY, List.of(poolFrames, poolBands));
+            }
         }
 
         private static double number(Object value) {
@@ -217,12 +251,15 @@ public final class KeywordCnn {
             x = smoothSpectrum(tf, x, front.keptCepstra());
         }
         x = tf.expandDims(x, tf.constant(-1));
+        if (front.pools()) {
+            x = pool(tf, "AvgPool", x, front.poolFrames(), front.poolBands());
+        }
         List<Long> ones = List.of(1L, 1L, 1L, 1L);
         for (int i = 0; i < LAYERS; i++) {
             x = tf.nn.conv2d(x, vars.get("conv" + i + "_kernel"), ones, "SAME");
             x = tf.nn.relu(tf.nn.biasAdd(x, vars.get("conv" + i + "_bias")));
             if (i < LAYERS - 1) {
-                x = maxPool2x2(tf, x);
+                x = pool(tf, "MaxPool", x, 2, 2);
             }
         }
         Operand<TFloat32> pooled = tf.math.mean(x, tf.constant(new int[] {1, 2}));
@@ -255,13 +292,14 @@ public final class KeywordCnn {
     }
 
     /**
-     * 2x2 max pooling as TensorFlow's {@code MaxPool} op, with the window in attributes. TensorFlow Java's
-     * {@code tf.nn.maxPool} builds {@code MaxPoolV2}, whose window is a tensor input: oneDNN does not take that op, so
-     * it ran on Eigen's generic kernel and took 13% of inference time in the job; {@code MaxPool} runs on oneDNN.
+     * Pooling over blocks of {@code frames} by {@code bands} as TensorFlow's {@code MaxPool} or {@code AvgPool} op, with
+     * the window in attributes. TensorFlow Java's {@code tf.nn.maxPool} builds {@code MaxPoolV2}, whose window is a
+     * tensor input: oneDNN does not take that op, so it ran on Eigen's generic kernel and took 13% of inference time
+     * in the job; {@code MaxPool} and {@code AvgPool} run on oneDNN.
      */
-    static Operand<TFloat32> maxPool2x2(Ops tf, Operand<TFloat32> x) {
-        long[] window = {1, 2, 2, 1};
-        return tf.scope().opBuilder("MaxPool", "MaxPool")
+    static Operand<TFloat32> pool(Ops tf, String op, Operand<TFloat32> x, int frames, int bands) {
+        long[] window = {1, frames, bands, 1};
+        return tf.scope().opBuilder(op, op)
                 .addInput(x.asOutput())
                 .setAttr("ksize", window)
                 .setAttr("strides", window)

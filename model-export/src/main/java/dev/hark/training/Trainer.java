@@ -68,12 +68,14 @@ public final class Trainer {
      * work per window. {@code distill} CNNs (more than one; only with one tower) train side by side, each learning
      * from the labels and from their averaged predictions, and the first alone is exported: an ensemble's training,
      * one tower's work per window. {@code telephone}: the share of training windows heard through a random
-     * {@link TelephoneChannel} (0: none, and no random draw for it, so older recipes train as they did).
+     * {@link TelephoneChannel} (0: none, and no random draw for it, so older recipes train as they did). {@code front}:
+     * what the graph does to a window before the convolutions.
      */
     public record Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
                          boolean repeatable, int towers, List<Integer> channels, Precision precision, int distill,
-                         double telephone) {
+                         double telephone, KeywordCnn.Front front) {
         public Config {
+            front = java.util.Objects.requireNonNull(front, "front");
             if (!(telephone >= 0 && telephone <= 1)) {
                 throw new IllegalArgumentException("telephone is a share of windows, 0 to 1, got " + telephone);
             }
@@ -93,6 +95,14 @@ public final class Trainer {
             channels = List.copyOf(channels);
             KeywordCnn.params(1, channels);
             precision = java.util.Objects.requireNonNull(precision, "precision");
+        }
+
+        /** The current front. */
+        public Config(String name, String version, int epochs, int batchSize, float learningRate, int patience, long seed,
+                      boolean repeatable, int towers, List<Integer> channels, Precision precision, int distill,
+                      double telephone) {
+            this(name, version, epochs, batchSize, learningRate, patience, seed, repeatable, towers, channels, precision,
+                    distill, telephone, KeywordCnn.Front.CURRENT);
         }
 
         /** No telephone channel. */
@@ -211,7 +221,7 @@ public final class Trainer {
                 Map<String, Variable<TFloat32>> towerVars = KeywordCnn.variables(tf, labels.size(), config.channels(),
                         initial, tower);
                 towerVars.forEach((name, variable) -> vars.put(prefix + name, variable));
-                towerLogits.add(KeywordCnn.logits(tf, mel, towerVars));
+                towerLogits.add(KeywordCnn.logits(tf, mel, towerVars, config.front()));
             }
             Operand<TFloat32> loss = config.distill() > 1 ? distillationLoss(tf, towerLogits, oneHot)
                     : labelLoss(tf, towerLogits, oneHot);
@@ -331,7 +341,7 @@ public final class Trainer {
             summary.put(KeywordCnn.CHANNELS_KEY, config.channels());
         }
         summary.put(PRECISION_KEY, precision.key());
-        KeywordCnn.Front.CURRENT.describe(summary);
+        config.front().describe(summary);
         ModelContract contract = ModelContract.logMel(config.name(), config.version(), labels, spec,
                 windowFrames, Signature.DEFAULT_KEY, INPUT_NAME, OUTPUT_NAME, summary,
                 Map.of("validation_accuracy", bestAccuracy));

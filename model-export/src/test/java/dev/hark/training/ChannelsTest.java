@@ -48,6 +48,27 @@ class ChannelsTest {
     }
 
     @Test
+    void aModelWithInputPoolingReexportsWithIt() throws IOException {
+        Map<String, float[]> weights = new LinkedHashMap<>(KeywordCnn.initialValues(LABELS, NARROW, 3));
+        KeywordCnn.initialValues(LABELS, NARROW, 4).forEach((name, v) -> weights.put(KeywordCnn.towerPrefix(1) + name, v));
+        KeywordCnn.Front front = KeywordCnn.Front.CURRENT.withInputPool(2, 2);
+        Path pooled = dir.resolve("pooled");
+        Trainer.export(weights, contract(NARROW, front), pooled);
+        Path plain = dir.resolve("plain");
+        Trainer.export(weights, contract(NARROW), plain);
+        Path again = dir.resolve("again");
+        Trainer.reexport(pooled, again);
+        assertEquals(front, KeywordCnn.Front.of(ModelContract.read(again).training()), "read back from the JSON");
+        try (AudioClassifier first = new AudioClassifier(pooled, 1, 1).open();
+             AudioClassifier second = new AudioClassifier(again, 1, 1).open();
+             AudioClassifier unpooled = new AudioClassifier(plain, 1, 1).open()) {
+            RandomWindows.assertSameScores(first, second, 3, 9, 1e-6f);
+            assertThrows(AssertionError.class, () -> RandomWindows.assertSameScores(first, unpooled, 3, 9, 1e-4f),
+                    "the same weights without the pooling score otherwise");
+        }
+    }
+
+    @Test
     void weightsOfOtherChannelsThanTheContractNamesAreRefused() {
         Map<String, float[]> narrow = KeywordCnn.initialValues(LABELS, NARROW, 3);
         assertThrows(IllegalArgumentException.class,
@@ -73,9 +94,13 @@ class ChannelsTest {
     }
 
     private static ModelContract contract(List<Integer> channels) {
+        return contract(channels, KeywordCnn.Front.CURRENT);
+    }
+
+    private static ModelContract contract(List<Integer> channels, KeywordCnn.Front front) {
         FeatureSpec spec = FeatureSpec.DEFAULT;
         Map<String, Object> training = new LinkedHashMap<>();
-        KeywordCnn.Front.CURRENT.describe(training);
+        front.describe(training);
         training.put(KeywordCnn.TOWERS_KEY, 2);
         if (!channels.equals(KeywordCnn.DEFAULT_CHANNELS)) {
             training.put(KeywordCnn.CHANNELS_KEY, channels);

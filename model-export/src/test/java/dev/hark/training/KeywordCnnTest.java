@@ -22,11 +22,15 @@ class KeywordCnnTest {
     private static final int BANDS = 40;
 
     private static float[] logits(float[] window) {
+        return logits(window, KeywordCnn.Front.CURRENT);
+    }
+
+    private static float[] logits(float[] window, KeywordCnn.Front front) {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> mel = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, FRAMES, BANDS)));
             Map<String, Variable<TFloat32>> vars = KeywordCnn.variables(tf, 12, KeywordCnn.initialValues(12, 7));
-            Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, vars);
+            Operand<TFloat32> logits = KeywordCnn.logits(tf, mel, vars, front);
             try (Session session = new Session(graph)) {
                 session.initialize();
                 try (TFloat32 x = TFloat32.tensorOf(Shape.of(1, FRAMES, BANDS), DataBuffers.of(window, true, false));
@@ -96,8 +100,39 @@ class KeywordCnnTest {
         assertArrayEquals(rippled, smoothed(rippled, BANDS), 1e-4f, "every coefficient kept: nothing changes");
     }
 
+    /** The window with frames {@code a} and {@code b} swapped. */
+    private static float[] swapFrames(float[] window, int a, int b) {
+        float[] swapped = window.clone();
+        System.arraycopy(window, a * BANDS, swapped, b * BANDS, BANDS);
+        System.arraycopy(window, b * BANDS, swapped, a * BANDS, BANDS);
+        return swapped;
+    }
+
+    private static double difference(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += Math.abs(a[i] - b[i]);
+        }
+        return sum;
+    }
+
+    @Test
+    void inputPoolingAveragesEachBlockBeforeTheConvolutions() {
+        KeywordCnn.Front pooled = KeywordCnn.Front.CURRENT.withInputPool(2, 2);
+        float[] window = window(1f);
+        // Frames 10 and 11 share a block of two frames: the average, and so everything after it, is the same.
+        assertArrayEquals(logits(window, pooled), logits(swapFrames(window, 10, 11), pooled), 1e-4f);
+        // Frames 11 and 12 are in different blocks, and without pooling every frame counts on its own.
+        assertTrue(difference(logits(window, pooled), logits(swapFrames(window, 11, 12), pooled)) > 1e-3);
+        assertTrue(difference(logits(window), logits(swapFrames(window, 10, 11))) > 1e-3);
+    }
+
     @Test
     void aModelIsRebuiltWithTheStepsItsContractNames() {
+        KeywordCnn.Front pooled = KeywordCnn.Front.CURRENT.withInputPool(2, 3);
+        java.util.Map<String, Object> pooledSummary = new java.util.HashMap<>();
+        pooled.describe(pooledSummary);
+        assertTrue(KeywordCnn.Front.of(pooledSummary).equals(pooled), "input pooling read back: " + pooledSummary);
         java.util.Map<String, Object> summary = new java.util.HashMap<>();
         KeywordCnn.Front.CURRENT.describe(summary);
         assertTrue(KeywordCnn.Front.of(summary).equals(KeywordCnn.Front.CURRENT));
