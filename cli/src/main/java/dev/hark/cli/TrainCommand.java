@@ -74,6 +74,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " of the work per window, in training and serving alike. The contract records it.")
     List<Integer> inputPool = List.of(1, 1);
 
+    @Option(names = "--first-pool", split = ",", paramLabel = "FRAMES,BANDS",
+            description = "Max-pool the first conv layer's output over blocks of FRAMES frames by BANDS mel bands"
+                    + " (default: 2,2, as after every layer but the last). 4,4 lets the first layer see every frame and"
+                    + " band, and gives the three others a quarter of the positions. The contract records it.")
+    List<Integer> firstPool = List.of(2, 2);
+
     @Option(names = "--name", defaultValue = "keywords", description = "Model name in the contract (default: ${DEFAULT-VALUE}).")
     String name;
 
@@ -102,6 +108,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--input-pool takes two positive numbers, frames and mel bands per block"
                     + " (e.g. 2,2; 1,1 is none), got " + inputPool);
         }
+        if (firstPool.size() != 2 || firstPool.stream().anyMatch(p -> p < 1)) {
+            throw new IllegalArgumentException("--first-pool takes two positive numbers, frames and mel bands per block"
+                    + " (e.g. 4,4; 2,2 is the default), got " + firstPool);
+        }
         boolean replacing = Trainer.holdsSavedModel(out);
         if (replacing && !replace) {
             throw new IllegalArgumentException("--out " + out + " already holds a SavedModel: choose a new folder, or add"
@@ -110,7 +120,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Config defaults = Trainer.Config.defaults();
         Trainer.Config config = new Trainer.Config(name, version, epochs, defaults.batchSize(), defaults.learningRate(),
                 patience, seed, repeatable, towers, channels, Precision.of(precision), distill, telephone,
-                KeywordCnn.Front.CURRENT.withInputPool(inputPool.get(0), inputPool.get(1)));
+                KeywordCnn.Front.CURRENT.withInputPool(inputPool.get(0), inputPool.get(1))
+                        .withFirstPool(firstPool.get(0), firstPool.get(1)));
         KeywordDataset dataset = KeywordDataset.load(data, Trainer.SPEECH_COMMANDS_LABELS, 16000, seed);
         System.out.printf("loaded %d clips (%d train, %d validation, %d test)%n", dataset.examples().size(),
                 dataset.split(KeywordDataset.Split.TRAIN).size(), dataset.split(KeywordDataset.Split.VALIDATION).size(),

@@ -45,12 +45,12 @@ class TrainCommandITCase {
         assertEquals("1", ModelContract.read(model).version());
 
         assertEquals(0, HarkCommand.run(concat(train, "--model-version", "2", "--replace", "--channels", "16,16,32,32",
-                "--input-pool", "2,2")).exit());
+                "--input-pool", "2,2", "--first-pool", "4,2")).exit());
         assertEquals("2", ModelContract.read(model).version());
         assertEquals(List.of(16, 16, 32, 32), KeywordCnn.channelsOf(ModelContract.read(model).training()),
                 "the new model's contract names the channels it was trained with");
-        assertEquals(KeywordCnn.Front.CURRENT.withInputPool(2, 2), KeywordCnn.Front.of(ModelContract.read(model).training()),
-                "and the input pooling");
+        assertEquals(KeywordCnn.Front.CURRENT.withInputPool(2, 2).withFirstPool(4, 2), KeywordCnn.Front.of(ModelContract.read(model).training()),
+                "and the pooling");
         assertEquals(Precision.AUTO.resolve().key(), ModelContract.read(model).training().get(Trainer.PRECISION_KEY),
                 "and the precision, auto resolved on this machine");
         try (Stream<Path> left = Files.list(dir)) {

@@ -166,59 +166,80 @@ public final class KeywordCnn {
     }
 
     /**
-     * What the graph does to a window before the convolutions: nothing more than {@code dynamicRangeDb} below the
-     * window's loudest value (0: no floor), cepstral smoothing to {@code keptCepstra} coefficients (0: none), and,
-     * after normalising, an average over blocks of {@code poolFrames} frames by {@code poolBands} mel bands (1 by 1:
-     * none), so that every conv layer works at a lower resolution. Written into the contract's training summary, so
-     * that a model is re-exported with the steps it was trained with; models from before these steps have none.
+     * What the graph does around the weights: to a window before the convolutions, nothing more than
+     * {@code dynamicRangeDb} below the window's loudest value (0: no floor), cepstral smoothing to {@code keptCepstra}
+     * coefficients (0: none), and, after normalising, an average over blocks of {@code poolFrames} frames by
+     * {@code poolBands} mel bands (1 by 1: none); after the first conv layer, max pooling over blocks of
+     * {@code firstPoolFrames} by {@code firstPoolBands} (2 by 2 after every layer but the last, unless told otherwise).
+     * Pooling sooner gives the later layers fewer positions to work on. Written into the contract's training summary,
+     * so that a model is re-exported with the steps it was trained with; models from before these steps have none.
      */
-    public record Front(double dynamicRangeDb, int keptCepstra, int poolFrames, int poolBands) {
+    public record Front(double dynamicRangeDb, int keptCepstra, int poolFrames, int poolBands, int firstPoolFrames,
+                        int firstPoolBands) {
         /** What training uses unless told otherwise. */
-        public static final Front CURRENT = new Front(60, 14, 1, 1);
+        public static final Front CURRENT = new Front(60, 14);
         static final String DYNAMIC_RANGE_KEY = "dynamic_range_db";
         static final String CEPSTRA_KEY = "kept_cepstra";
         /** Key of the training summary that names the input pooling, [frames, bands]; absent for none. */
         public static final String INPUT_POOL_KEY = "input_pool";
+        /** Key of the training summary that names the pooling after the first conv layer; absent for 2 by 2. */
+        public static final String FIRST_POOL_KEY = "first_pool";
 
         public Front {
-            if (poolFrames < 1 || poolBands < 1) {
-                throw new IllegalArgumentException("input pooling is at least 1 frame by 1 band, got " + poolFrames
-                        + " by " + poolBands);
+            if (poolFrames < 1 || poolBands < 1 || firstPoolFrames < 1 || firstPoolBands < 1) {
+                throw new IllegalArgumentException("pooling is at least 1 frame by 1 band, got " + poolFrames + " by "
+                        + poolBands + " before the first conv layer, " + firstPoolFrames + " by " + firstPoolBands
+                        + " after it");
             }
         }
 
-        /** A front without input pooling, as models had before it. */
+        /** A front without input pooling and with 2 by 2 after the first layer, as models had before either. */
         public Front(double dynamicRangeDb, int keptCepstra) {
-            this(dynamicRangeDb, keptCepstra, 1, 1);
+            this(dynamicRangeDb, keptCepstra, 1, 1, 2, 2);
         }
 
         /** This front, with its input averaged over blocks of {@code frames} by {@code bands}. */
         public Front withInputPool(int frames, int bands) {
-            return new Front(dynamicRangeDb, keptCepstra, frames, bands);
+            return new Front(dynamicRangeDb, keptCepstra, frames, bands, firstPoolFrames, firstPoolBands);
         }
 
-        boolean pools() {
+        /** This front, with the first conv layer's output max-pooled over blocks of {@code frames} by {@code bands}. */
+        public Front withFirstPool(int frames, int bands) {
+            return new Front(dynamicRangeDb, keptCepstra, poolFrames, poolBands, frames, bands);
+        }
+
+        boolean poolsInput() {
             return poolFrames > 1 || poolBands > 1;
+        }
+
+        boolean poolsFirstAsBefore() {
+            return firstPoolFrames == 2 && firstPoolBands == 2;
         }
 
         /** The steps a trained model's contract names; none where it names none. */
         public static Front of(Map<String, Object> training) {
-            int frames = 1;
-            int bands = 1;
-            if (training.get(INPUT_POOL_KEY) instanceof List<?> pool && pool.size() == 2) {
-                frames = ((Number) pool.get(0)).intValue();
-                bands = ((Number) pool.get(1)).intValue();
-            }
+            int[] input = pair(training.get(INPUT_POOL_KEY), 1);
+            int[] first = pair(training.get(FIRST_POOL_KEY), 2);
             return new Front(number(training.get(DYNAMIC_RANGE_KEY)), (int) number(training.get(CEPSTRA_KEY)),
-                    frames, bands);
+                    input[0], input[1], first[0], first[1]);
         }
 
         public void describe(Map<String, Object> training) {
             training.put(DYNAMIC_RANGE_KEY, dynamicRangeDb);
             training.put(CEPSTRA_KEY, keptCepstra);
-            if (pools()) {
+            if (poolsInput()) {
                 training.put(INPUT_POOL_KEY, List.of(poolFrames, poolBands));
             }
+            if (!poolsFirstAsBefore()) {
+                training.put(FIRST_POOL_KEY, List.of(firstPoolFrames, firstPoolBands));
+            }
+        }
+
+        private static int[] pair(Object value, int absent) {
+            if (value instanceof List<?> pool && pool.size() == 2) {
+                return new int[] {((Number) pool.get(0)).intValue(), ((Number) pool.get(1)).intValue()};
+            }
+            return new int[] {absent, absent};
         }
 
         private static double number(Object value) {
@@ -251,14 +272,16 @@ public final class KeywordCnn {
             x = smoothSpectrum(tf, x, front.keptCepstra());
         }
         x = tf.expandDims(x, tf.constant(-1));
-        if (front.pools()) {
+        if (front.poolsInput()) {
             x = pool(tf, "AvgPool", x, front.poolFrames(), front.poolBands());
         }
         List<Long> ones = List.of(1L, 1L, 1L, 1L);
         for (int i = 0; i < LAYERS; i++) {
             x = tf.nn.conv2d(x, vars.get("conv" + i + "_kernel"), ones, "SAME");
             x = tf.nn.relu(tf.nn.biasAdd(x, vars.get("conv" + i + "_bias")));
-            if (i < LAYERS - 1) {
+            if (i == 0) {
+                x = pool(tf, "MaxPool", x, front.firstPoolFrames(), front.firstPoolBands());
+            } else if (i < LAYERS - 1) {
                 x = pool(tf, "MaxPool", x, 2, 2);
             }
         }

@@ -48,10 +48,10 @@ class ChannelsTest {
     }
 
     @Test
-    void aModelWithInputPoolingReexportsWithIt() throws IOException {
+    void aModelWithOtherPoolingReexportsWithIt() throws IOException {
         Map<String, float[]> weights = new LinkedHashMap<>(KeywordCnn.initialValues(LABELS, NARROW, 3));
         KeywordCnn.initialValues(LABELS, NARROW, 4).forEach((name, v) -> weights.put(KeywordCnn.towerPrefix(1) + name, v));
-        KeywordCnn.Front front = KeywordCnn.Front.CURRENT.withInputPool(2, 2);
+        KeywordCnn.Front front = KeywordCnn.Front.CURRENT.withInputPool(2, 2).withFirstPool(4, 4);
         Path pooled = dir.resolve("pooled");
         Trainer.export(weights, contract(NARROW, front), pooled);
         Path plain = dir.resolve("plain");

@@ -128,8 +128,16 @@ class KeywordCnnTest {
     }
 
     @Test
+    void poolingAfterTheFirstLayerIsWhatTheFrontSays() {
+        float[] window = window(1f);
+        KeywordCnn.Front wide = KeywordCnn.Front.CURRENT.withFirstPool(4, 4);
+        assertArrayEquals(logits(window), logits(window, KeywordCnn.Front.CURRENT.withFirstPool(2, 2)), 0f);
+        assertTrue(difference(logits(window), logits(window, wide)) > 1e-3, "a wider pool gives other logits");
+    }
+
+    @Test
     void aModelIsRebuiltWithTheStepsItsContractNames() {
-        KeywordCnn.Front pooled = KeywordCnn.Front.CURRENT.withInputPool(2, 3);
+        KeywordCnn.Front pooled = KeywordCnn.Front.CURRENT.withInputPool(2, 3).withFirstPool(4, 2);
         java.util.Map<String, Object> pooledSummary = new java.util.HashMap<>();
         pooled.describe(pooledSummary);
         assertTrue(KeywordCnn.Front.of(pooledSummary).equals(pooled), "input pooling read back: " + pooledSummary);
