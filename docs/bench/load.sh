@@ -7,6 +7,7 @@
 #     --guarantee G      AT_LEAST_ONCE (default) or EXACTLY_ONCE
 #     --p99-limit MS     the p99 latency that still counts as real time (default 1000)
 #     --warmup S         the first S seconds are start-up: their latency is reported apart (default 30)
+#     --model DIR        the model the job serves (default: the bundled one)
 #   HARK_JOB_JAVA_OPTS   JVM options for the job's process only (a profiler agent, say); default: HARK_JAVA_OPTS
 #
 # For each N: a fresh broker (bin/hark broker), the job (bin/hark run), a consumer (bin/hark consume --json) and
@@ -20,7 +21,7 @@
 # exactly-once must show 0).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SECONDS_PER_RUN=60 PARALLELISM=2 GUARANTEE=AT_LEAST_ONCE P99_LIMIT=1000 WARMUP=30
+SECONDS_PER_RUN=60 PARALLELISM=2 GUARANTEE=AT_LEAST_ONCE P99_LIMIT=1000 WARMUP=30 MODEL_ARGS=()
 COUNTS=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,7 +30,8 @@ while [ $# -gt 0 ]; do
     --guarantee) GUARANTEE="$2"; shift 2 ;;
     --p99-limit) P99_LIMIT="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --model) MODEL_ARGS=(--model "$2"); shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) COUNTS+=("$1"); shift ;;
   esac
 done
@@ -57,7 +59,7 @@ for N in "${COUNTS[@]}"; do
   "$ROOT/bin/hark" broker --port "$PORT" --partitions 4 > "$RUN/broker.log" 2>&1 & BROKER=$!
   await_line "$RUN/broker.log" "bootstrap servers" 120
   HARK_JAVA_OPTS="${HARK_JOB_JAVA_OPTS:-${HARK_JAVA_OPTS:--Xmx4g}}" "$ROOT/bin/hark" run --bootstrap-servers "$BOOT" --web-port "$WEB" --parallelism "$PARALLELISM" \
-    --delivery-guarantee "$GUARANTEE" --checkpoint-dir "$RUN/checkpoints" > "$RUN/run.log" 2>&1 & JOB=$!
+    --delivery-guarantee "$GUARANTEE" --checkpoint-dir "$RUN/checkpoints" "${MODEL_ARGS[@]}" > "$RUN/run.log" 2>&1 & JOB=$!
   await_line "$RUN/run.log" " RUNNING \([0-9]*\)/\1 tasks" 180
   "$ROOT/bin/hark" consume --bootstrap-servers "$BOOT" --json > "$RUN/predictions.jsonl" 2> "$RUN/consume.log" & CONSUMER=$!
   sleep 5 # the consumer joins before the first window ends
